@@ -12,6 +12,7 @@ import { parseSlippage, type SlippageModel } from '../sim/slippage.js';
 import type { AccountType } from '../model/account.js';
 import type { StrategyDefinition } from '../strategy/define.js';
 import { loadStrategy, strategyParams } from '../strategy/loader.js';
+import { isDatabaseDataSpec, readDatabaseData } from './database-data.js';
 import { optionalNumber, parseDate, parseNumber, resolveDataFile } from './options.js';
 import type { RunOptionValues } from './run-options.js';
 
@@ -64,14 +65,20 @@ export async function resolveRun(o: RunOptionValues): Promise<ResolvedRun> {
   const params = strategyParams(definition, o.param ?? []);
 
   const loads: LoadedBars[] = [];
+  const tables: BarTable[] = [];
   for (const spec of files) {
-    loads.push(await loadBars(resolveDataFile(spec), {
+    if (isDatabaseDataSpec(spec)) {
+      tables.push(await readDatabaseData(spec, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) }));
+      continue;
+    }
+    const loaded = await loadBars(resolveDataFile(spec), {
       ...(o.symbol !== undefined ? { symbol: o.symbol } : {}),
       ...(o.timeframe !== undefined ? { timeframe: o.timeframe } : {}),
       ...(o.repair !== undefined ? { repair: o.repair } : {}),
-    }));
+    });
+    loads.push(loaded);
+    tables.push(sliceByTime(loaded.table, from, to, o));
   }
-  const tables = loads.map((l) => sliceByTime(l.table, from, to, o));
   const dataNotes = loads.flatMap(describeRepairs);
 
   const fundingRates: Record<string, FundingSeries> = {};

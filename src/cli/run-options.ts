@@ -35,7 +35,7 @@ export interface RunOptionValues {
 
 /** Adds the shared options to a command. `data` and `strategy` defaults make them optional (for `start`). */
 export function addRunOptions(command: Command, defaults: { data?: string; strategy?: string } = {}): Command {
-  const dataHelp = 'bar file: CSV (OHLCV columns found by header), Binance kline CSV, Freqtrade JSON or feather; or the name of a bundled data set. Repeat for several symbols';
+  const dataHelp = 'bar file: CSV (OHLCV columns found by header), Binance kline CSV, Freqtrade JSON or feather; or the name of a bundled data set; or db:SYMBOL@TIMEFRAME for candles stored in the database (DATABASE_URL). Repeat for several symbols';
   if (defaults.data === undefined) command.requiredOption('-d, --data <file>', dataHelp, collect);
   else command.option('-d, --data <file>', `${dataHelp} (default: ${defaults.data})`, collect);
   const strategyHelp = 'built-in strategy name (see `arbiter strategies`) or a path to a strategy file';
