@@ -478,7 +478,7 @@ export class SimulatedExchange implements ExecutionClient {
         this.onTime(time);
         this.apply(book, chosen, time, bar, funding);
         if (this.reactions.length > 0) this.settleReactions(bar, t0 + tf);
-        book.working = book.working.filter((w) => !w.done);
+        book.working = withoutDone(book.working);
       }
       this.advance(book, 3);
       this.finishBar(book, bar, end);
@@ -709,7 +709,7 @@ export class SimulatedExchange implements ExecutionClient {
         this.out.report({ kind: 'updated', orderId: w.order.id, time: end, triggerPrice: w.trigger });
       }
     }
-    book.working = book.working.filter((w) => !w.done);
+    book.working = withoutDone(book.working);
     book.lastBar = bar;
   }
 
@@ -718,6 +718,13 @@ export class SimulatedExchange implements ExecutionClient {
   private feeRates(inst: Instrument, liquidity: Liquidity): number {
     const f = this.options.fees;
     return liquidity === 'maker' ? (f.maker ?? inst.makerFee) : (f.taker ?? inst.takerFee);
+  }
+
+  /** The fill price of a taker fill of `qty` after slippage, kept inside the bar's range. */
+  private slipped(basePrice: number, sign: number, qty: number, bar: Bar, slips: boolean): number {
+    if (!slips) return basePrice;
+    const move = slippageFraction(this.options.slippage, qty, bar);
+    return clamp(basePrice * (1 + sign * move), bar.low, bar.high);
   }
 
   /**
@@ -733,17 +740,12 @@ export class SimulatedExchange implements ExecutionClient {
     const fixed = w.filled === 0 ? (this.options.fees.fixedPerOrder ?? 0) : 0;
     const perUnit = this.options.fees.perUnit ?? 0;
     const mult = inst.multiplier;
-    const slipped = (qty: number): number => {
-      if (!slips) return basePrice;
-      const move = slippageFraction(this.options.slippage, qty, bar);
-      return clamp(basePrice * (1 + sign * move), bar.low, bar.high);
-    };
 
     let price = basePrice;
     if (w.quantity === undefined) {
       const resolved = this.resolveQuantity(w, basePrice, rate, fixed, perUnit, time);
       if (resolved === undefined) return;
-      price = slipped(resolved);
+      price = this.slipped(basePrice, sign, resolved, bar, slips);
       w.quantity = this.resolveQuantity(w, price, rate, fixed, perUnit, time);
       if (w.quantity === undefined) return;
     }
@@ -767,7 +769,7 @@ export class SimulatedExchange implements ExecutionClient {
       this.finish(w, 'canceled', 'FOK order could not fill completely', time);
       return;
     }
-    price = slipped(qty);
+    price = this.slipped(basePrice, sign, qty, bar, slips);
     const closing = q !== 0 && Math.sign(q) !== sign ? Math.min(qty, Math.abs(q)) : 0;
     const increasing = qty - closing;
     const fee = qty * price * mult * rate + fixed + perUnit * qty;
@@ -839,7 +841,7 @@ export class SimulatedExchange implements ExecutionClient {
     const atOpen = this.marketFills === 'last-open';
     this.execute(book, w, atOpen ? bar.open : bar.close, 'taker', atOpen ? bar.time : time, bar, true);
     if (!w.done) this.finish(w, 'canceled', 'nothing left to fill at the close', time);
-    book.working = book.working.filter((x) => !x.done);
+    book.working = withoutDone(book.working);
   }
 
   // ---- liquidation --------------------------------------------------------------------------
@@ -871,6 +873,19 @@ export class SimulatedExchange implements ExecutionClient {
   get wasLiquidated(): boolean {
     return this.liquidated;
   }
+}
+
+/**
+ * The working orders without the finished ones. Allocates only when something finished: called
+ * for every bar, and most bars finish nothing.
+ */
+function withoutDone(list: Working[]): Working[] {
+  for (let i = 0; i < list.length; i++) if (list[i]!.done) return list.filter(isNotDone);
+  return list;
+}
+
+function isNotDone(w: Working): boolean {
+  return !w.done;
 }
 
 function clamp(x: number, lo: number, hi: number): number {
