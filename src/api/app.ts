@@ -19,11 +19,13 @@ import type { ApiContext, DecisionCoreBinding, Notifier } from './context.js';
 import { backtestProcessor } from './jobs/backtest.js';
 import { BullJobQueue } from './jobs/bullmq.js';
 import { InProcessJobQueue } from './jobs/in-process.js';
+import { trainProcessor } from './jobs/train.js';
 import type { JobQueue } from './jobs/types.js';
 import { ApiMetrics } from './metrics.js';
 import { streamToHub } from './routes/ws.js';
 import { buildServer } from './server.js';
 import type { TradingSession } from './session.js';
+import { sessionDecisionCore } from './tradingview/decide.js';
 import { WsHub } from './ws.js';
 
 export interface ApiAppOptions {
@@ -65,7 +67,7 @@ export async function createApiApp(options: ApiAppOptions): Promise<ApiApp> {
   const ownsStorage = options.storage === undefined;
   const storage = options.storage ?? (await openStorage(config.database.url));
   const tokens = await TokenStore.open(storage.audit);
-  const processors = { backtest: backtestProcessor(storage) };
+  const processors = { backtest: backtestProcessor(storage), train: trainProcessor(storage) };
   let jobs: JobQueue;
   if (config.jobs.redisUrl) {
     const queue = new BullJobQueue(config.jobs.redisUrl, processors);
@@ -89,7 +91,7 @@ export async function createApiApp(options: ApiAppOptions): Promise<ApiApp> {
     get notifier() {
       return notifier;
     },
-    ...(options.decisionCore ? { decisionCore: options.decisionCore } : {}),
+    decisionCore: options.decisionCore ?? sessionDecisionCore(options.session, () => context),
   };
   secrets.push(...secretsOf(config));
   streamToHub(context);

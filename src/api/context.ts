@@ -15,7 +15,11 @@ export interface Notifier {
   readonly webhook: boolean;
 }
 
-/** The decision core (heads, consensus) as the API uses it; absent when it does not run. */
+/**
+ * The decision core (heads, consensus) as the API uses it: by default the session's scalping
+ * service (`sessionDecisionCore`, src/api/tradingview/decide.ts, wired by createApiApp); absent when
+ * the session runs none.
+ */
 export interface DecisionCoreBinding {
   /** Heads + consensus + risk for a TradingView alert. */
   readonly decideAlert?: AlertDecider;

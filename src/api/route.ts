@@ -40,7 +40,55 @@ export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType 
   readonly bodyLimit?: number;
   /** Other content types the route accepts besides JSON (the webhook takes text). */
   readonly consumes?: readonly string[];
+  /**
+   * Reuse a GET's answer for the same URL for `ttlMs` (micro-caching a read model that many
+   * clients poll). Auth, scope, rate limit and validation still run on every request; only the
+   * handler's work is shared. Only for answers that depend on nothing but the URL (not on the
+   * caller), from handlers that answer 200 or throw.
+   */
+  readonly cache?: RouteCache;
   readonly handler: (request: RouteRequest<Infer<B>, Infer<Q>, Infer<P>>, reply: FastifyReply) => Promise<unknown>;
+}
+
+export interface RouteCache {
+  /** How long an answer is reused, from the moment its computation started. */
+  readonly ttlMs: number;
+  /** Most distinct URLs kept (default 64; the oldest goes first). */
+  readonly maxEntries?: number;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * Serialised answers by URL (as bytes: a cached answer is not encoded again per request). Requests
+ * that arrive while an answer is being computed wait for it rather than computing it again; a
+ * failed computation is not kept.
+ */
+export class ResponseCache<T = Buffer> {
+  private readonly entries = new Map<string, { readonly at: number; readonly body: Promise<T> }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 64,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  fetch(key: string, compute: () => Promise<T>): Promise<T> {
+    const now = this.now();
+    const hit = this.entries.get(key);
+    if (hit !== undefined) {
+      if (now - hit.at < this.ttlMs) return hit.body;
+      this.entries.delete(key);
+    } else if (this.entries.size >= this.maxEntries) {
+      this.entries.delete(this.entries.keys().next().value!);
+    }
+    const entry = { at: now, body: compute() };
+    this.entries.set(key, entry);
+    entry.body.catch(() => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+    });
+    return entry.body;
+  }
 }
 
 /** The zod schema a route part was declared with, keyed by the object Fastify hands the compiler. */
@@ -62,6 +110,18 @@ export function addRoute<B extends z.ZodType | undefined, Q extends z.ZodType | 
 ): void {
   const response: Record<number, z.ZodType> = { ...spec.response };
   for (const code of spec.scope === 'public' ? [400, 429] : [400, 401, 403, 429]) response[code] ??= errorSchema;
+  const call = (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => spec.handler({
+    body: request.body as Infer<B>, query: request.query as Infer<Q>, params: request.params as Infer<P>, caller: request.caller, raw: request,
+  }, reply);
+  let handler = call;
+  if (spec.cache) {
+    if (spec.method !== 'GET') throw new Error(`${spec.method} ${spec.url}: only GET answers may be cached`);
+    const cache = new ResponseCache(spec.cache.ttlMs, spec.cache.maxEntries);
+    handler = (request, reply) => {
+      void reply.type(JSON_TYPE);
+      return cache.fetch(request.url, async () => Buffer.from(JSON.stringify(await call(request, reply))));
+    };
+  }
   app.route({
     method: spec.method,
     url: spec.url,
@@ -78,9 +138,7 @@ export function addRoute<B extends z.ZodType | undefined, Q extends z.ZodType | 
       ...(spec.consumes ? { consumes: ['application/json', ...spec.consumes] } : {}),
       response,
     },
-    handler: (request, reply) => spec.handler({
-      body: request.body as Infer<B>, query: request.query as Infer<Q>, params: request.params as Infer<P>, caller: request.caller, raw: request,
-    }, reply),
+    handler,
   });
 }
 

@@ -22,6 +22,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import { fastify, LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Bindings, ChildLoggerOptions } from 'pino';
 import type { z } from 'zod';
 import { bearerToken, grants, hashToken } from './auth/tokens.js';
 import type { ApiContext } from './context.js';
@@ -29,6 +30,13 @@ import { fromDomainError, HttpError, validationError, type ErrorCode } from './e
 import { installZodCompilers, isZod, toOpenApiSchema } from './route.js';
 import { registerRoutes } from './routes/index.js';
 import { registerWebSocket } from './routes/ws.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** SHA-256 of the request's bearer token: null until computed, '' when there is none. */
+    tokenHash: string | null;
+  }
+}
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -64,6 +72,69 @@ function toHttpError(error: unknown, bodyLimit: number): HttpError | undefined {
   return undefined;
 }
 
+type LogArgs = [obj: unknown, msg?: string, ...args: unknown[]];
+
+/**
+ * A request's logger, made only when something logs. Fastify gives every request a child logger;
+ * a pino child with redaction took 4–5 % of the server's CPU under load (bench/api.bench.ts), and
+ * almost no request logs anything (request lines are off; refusals and errors log through here).
+ */
+class LazyChildLogger {
+  private made: FastifyBaseLogger | undefined;
+
+  constructor(private readonly parent: FastifyBaseLogger, private readonly bindings: Bindings, private readonly options: ChildLoggerOptions) {}
+
+  private get real(): FastifyBaseLogger {
+    return (this.made ??= this.parent.child(this.bindings, this.options));
+  }
+
+  get level(): string {
+    return this.made?.level ?? this.options.level ?? this.parent.level;
+  }
+
+  set level(level: string) {
+    this.real.level = level;
+  }
+
+  // Prototype methods, not arrow fields: nothing is allocated per request but the object itself.
+  fatal(...args: LogArgs): void {
+    this.real.fatal(...args);
+  }
+
+  error(...args: LogArgs): void {
+    this.real.error(...args);
+  }
+
+  warn(...args: LogArgs): void {
+    this.real.warn(...args);
+  }
+
+  info(...args: LogArgs): void {
+    this.real.info(...args);
+  }
+
+  debug(...args: LogArgs): void {
+    this.real.debug(...args);
+  }
+
+  trace(...args: LogArgs): void {
+    this.real.trace(...args);
+  }
+
+  silent(...args: LogArgs): void {
+    this.real.silent(...args);
+  }
+
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.real.child(bindings, options);
+  }
+}
+
+/** A request logger (see LazyChildLogger). */
+function lazyChildLogger(parent: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
+  return new LazyChildLogger(parent, bindings, options) satisfies FastifyBaseLogger;
+}
+
 export interface BuildServerOptions {
   /** Skip the dashboard's static files (tests). */
   readonly dashboard?: boolean;
@@ -77,12 +148,25 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions =
     loggerInstance: ctx.logger as unknown as FastifyBaseLogger,
     // Request lines cost a third of the throughput; refusals and errors are logged by the handlers below.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLogger,
     bodyLimit,
     trustProxy: false,
     return503OnClosing: true,
     ajv: undefined,
   });
   installZodCompilers(app, (part: string, error: z.ZodError) => validationError(part, error));
+  // Declared up front so every request object has the same shape.
+  app.decorateRequest('tokenHash', null);
+  app.decorateRequest('caller', undefined);
+
+  /** The request's token hashed once (the rate limiter and the auth hook both need it). */
+  const tokenHashOf = (request: FastifyRequest): string => {
+    if (request.tokenHash === null) {
+      const token = bearerToken(request.headers.authorization);
+      request.tokenHash = token === undefined ? '' : hashToken(token);
+    }
+    return request.tokenHash;
+  };
 
   app.setErrorHandler((error, request, reply) => {
     const http = toHttpError(error, bodyLimit);
@@ -115,10 +199,12 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions =
       global: true,
       max: config.server.rateLimit.max,
       timeWindow: config.server.rateLimit.windowMs,
-      // Per token (its hash: the limiter's store never holds a token), else per address.
+      // Per known token (by id: the limiter's store never holds a token), else per address: an
+      // unknown token counts against its address, so made-up tokens cannot each get a fresh allowance.
       keyGenerator: (request: FastifyRequest) => {
-        const token = bearerToken(request.headers.authorization);
-        return token ? `t:${hashToken(token).slice(0, 24)}` : `ip:${request.ip}`;
+        const tokenHash = tokenHashOf(request);
+        const record = tokenHash === '' ? undefined : ctx.tokens.lookupHash(tokenHash);
+        return record ? `t:${record.id}` : `ip:${request.ip}`;
       },
       errorResponseBuilder: (_request, context) => new HttpError(429, 'rate_limited', `rate limit: at most ${context.max} requests per ${context.after}; retry later`),
     });
@@ -130,7 +216,7 @@ export async function buildServer(ctx: ApiContext, options: BuildServerOptions =
     if (scope === undefined || scope === 'public') return payload;
     const token = bearerToken(request.headers.authorization);
     if (!token) throw new HttpError(401, 'unauthorized', 'missing token: send Authorization: Bearer <token> (create one with npx arbiter token create --scope read)');
-    const caller = ctx.tokens.lookup(token) ?? (await ctx.tokens.verify(token));
+    const caller = ctx.tokens.lookupHash(tokenHashOf(request)) ?? (await ctx.tokens.verify(token));
     if (!caller) throw new HttpError(401, 'unauthorized', 'unknown or revoked token');
     if (!grants(caller.scopes, scope)) throw new HttpError(403, 'forbidden', `this needs a token with the ${scope} scope; this one has ${caller.scopes.join(', ')}`);
     request.caller = caller;

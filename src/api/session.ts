@@ -6,20 +6,33 @@
  * topic; order ids are namespaced per session because the journal needs them unique across
  * restarts) and the risk engine's trips and state changes reach the audit log.
  *
+ * The session's decision core is the AI scalping service (src/live/scalping): attached to the
+ * kernel beside the strategy, its heads vote and its consensus decides on every bar, so the API's
+ * AI endpoints read the latest decision of each symbol (`latestDecision`). It is off until toggled
+ * (or `scalping.enabled`): off, it decides and learns in memory but neither trades nor writes to
+ * storage; on, it trades on the session's account and stores every decision with its votes and
+ * what it learns. It manages only the positions it opened. `scalping: false` runs no decision core.
+ *
  * @example
  * const session = createPaperSession({ tables, strategy, params: {}, speed: 10, storage });
  * await session.start();
  * session.candles('BTC/USDT').length; // bars replayed so far
+ * session.latestDecision('BTC/USDT');  // the heads' votes and the consensus at the last bar
  */
 import { randomBytes } from 'node:crypto';
 import { SimulatedClock } from '../core/clock.js';
 import { ConfigurationError } from '../core/errors.js';
 import type { ComponentStatus } from '../core/lifecycle.js';
 import { silentLogger, type Logger } from '../core/logger.js';
-import type { Timeframe } from '../core/time.js';
+import { timeframeMs, type Timeframe } from '../core/time.js';
 import { ReplayDataClient } from '../adapters/replay/index.js';
+import type { Decision } from '../consensus/decision.js';
+import { OutcomeTracker } from '../consensus/outcomes.js';
+import type { EnsembleStorage } from '../consensus/store.js';
+import type { Vote } from '../consensus/vote.js';
 import { LiveNode } from '../live/node.js';
 import type { AccountType } from '../model/account.js';
+import { ScalpingService, type ScalpingConfigInput, type ScalpingPreset, type ScalpingStatus } from '../live/scalping/index.js';
 import type { Bar, BarTable } from '../model/bar.js';
 import type { Fill } from '../model/fill.js';
 import type { RiskConfigInput } from '../risk/config.js';
@@ -27,7 +40,7 @@ import type { RiskStateEvent } from '../risk/events.js';
 import type { FundingSeries, SimulatedExchangeOptions } from '../sim/simulated-exchange.js';
 import type { StrategyDefinition } from '../strategy/define.js';
 import { JournalWriter } from '../storage/journal-writer.js';
-import type { JsonValue, Storage } from '../storage/port.js';
+import type { DecisionRecord, JsonValue, Storage } from '../storage/port.js';
 import { RateMeter } from './metrics.js';
 
 /** Growable OHLCV columns of one series (the candles delivered so far). */
@@ -98,6 +111,144 @@ export interface PaperSessionOptions {
   readonly logger?: Logger;
   /** Prefix of order ids; default a fresh `p<time><random>` per session. */
   readonly idNamespace?: string;
+  /**
+   * The AI scalping service on this session (the decision core the AI endpoints read): a preset
+   * with overrides or a full config (docs/decision-core.md), plus `enabled` (default false: it
+   * decides but does not trade until toggled). Default `{ preset: 'conservative' }`; false: none.
+   */
+  readonly scalping?: SessionScalpingOptions | false;
+}
+
+/** The scalping service's config as a session takes it. */
+export type SessionScalpingOptions = (ScalpingConfigInput | ({ readonly preset: ScalpingPreset } & Partial<ScalpingConfigInput>)) & {
+  /** Trade from the start (default false). */
+  readonly enabled?: boolean;
+  /**
+   * File every decision with its votes in storage even while switched off (default false), so
+   * the dashboard shows what the decision core would do before it is allowed to trade.
+   */
+  readonly record?: boolean;
+};
+
+/** The scalping service with its on/off switch readable (the session lets it write to storage only while it is on). */
+class SessionScalper extends ScalpingService {
+  on = false;
+
+  override async start(): Promise<ScalpingStatus> {
+    const status = await super.start();
+    this.on = true;
+    return status;
+  }
+
+  override stop(): ScalpingStatus {
+    this.on = false;
+    return super.stop();
+  }
+}
+
+/**
+ * What the scalper writes: only while it is on. Off, it still decides and learns in memory, but
+ * files no decision and persists no learning (so an idle service costs the database nothing); only
+ * decisions that were filed get their execution and outcome (the store refuses unknown ids).
+ * Reading (restoring learned weights) always goes through. `recordWhileOff` files the decisions
+ * (with their votes) while off too, for a dashboard that shows what the core would do.
+ */
+function gatedStorage(storage: Storage, isOn: () => boolean, recordWhileOff: boolean): EnsembleStorage {
+  const filed = new Set<string>();
+  const { decisions, learning, signalPerformance } = storage;
+  const skip = (): Promise<void> => Promise.resolve();
+  return {
+    decisions: {
+      record: (d: DecisionRecord) => {
+        if (!isOn() && !recordWhileOff) return skip();
+        if (d.action !== 'hold') filed.add(d.id);
+        return decisions.record(d);
+      },
+      markExecuted: (id, executedAt, orderId) => (filed.has(id) ? decisions.markExecuted(id, executedAt, orderId) : skip()),
+      setOutcome: (id, outcome, pnl) => (filed.delete(id) ? decisions.setOutcome(id, outcome, pnl) : skip()),
+    },
+    learning: {
+      weights: (scope) => learning.weights(scope),
+      events: (query) => learning.events(query),
+      saveWeights: (scope, weights, reason) => (isOn() ? learning.saveWeights(scope, weights, reason) : skip()),
+      record: (event) => (isOn() ? learning.record(event) : Promise.resolve(0)),
+    },
+    signalPerformance: { record: (rows) => (isOn() ? signalPerformance.record(rows) : skip()) },
+  };
+}
+
+/** A head's latest vote as the session saw it. */
+export interface HeadLastVote {
+  readonly symbol: string;
+  /** The decision time (a bar close, or when a webhook alert was decided). */
+  readonly time: number;
+  readonly status: Vote['status'];
+  readonly direction: number;
+  readonly confidence: number;
+  readonly weight: number;
+  readonly reason: string;
+  readonly error: string | undefined;
+}
+
+/** What the session knows about one head from the decisions it voted in. */
+export interface HeadActivity {
+  readonly id: string;
+  /** Decisions it took part in (every status). */
+  readonly votes: number;
+  /** Directional opinions (status ok, direction ≠ 0): the ones scored for the hit rate. */
+  readonly signals: number;
+  /** Votes in which it was faulted. */
+  readonly faults: number;
+  /** Signals whose horizon has passed, and how many of those were right (the direction matched the move). */
+  readonly resolved: number;
+  readonly hits: number;
+  readonly last: HeadLastVote | undefined;
+}
+
+/**
+ * Per-head counts since the session started, kept from the decisions published on the kernel's
+ * `decision` topic (and the TradingView webhook's): votes, signals, faults, the last vote, and a
+ * hit rate — each directional signal is scored at its horizon with the close of the first bar at
+ * or after it (the consensus's own OutcomeTracker, so the same rule as its learning).
+ */
+export class HeadActivityBook {
+  private readonly heads = new Map<string, { -readonly [K in keyof HeadActivity]: HeadActivity[K] }>();
+  private readonly outcomes = new OutcomeTracker();
+
+  /** Records the votes of one decision made at `time` with the symbol's price `price`. */
+  observe(symbol: string, time: number, price: number, votes: readonly Vote[]): void {
+    for (const v of votes) {
+      let a = this.heads.get(v.head);
+      if (!a) this.heads.set(v.head, (a = { id: v.head, votes: 0, signals: 0, faults: 0, resolved: 0, hits: 0, last: undefined }));
+      a.votes++;
+      if (v.status === 'faulted') a.faults++;
+      if (v.status === 'ok' && v.direction !== 0) a.signals++;
+      a.last = { symbol, time, status: v.status, direction: v.direction, confidence: v.confidence, weight: v.weight, reason: v.reason, error: v.error };
+    }
+    this.outcomes.add(symbol, time, price, votes.map((v) => ({
+      head: v.head, status: v.status, elapsedMs: 0,
+      ...(v.status === 'ok' ? { signal: { direction: v.direction, confidence: v.rawConfidence, horizonMs: v.horizonMs, reason: v.reason, inputs: {} } } : {}),
+    })));
+  }
+
+  /** Scores the signals of `symbol` due by `time` (a bar close) against `price` (its close). */
+  resolve(symbol: string, time: number, price: number): void {
+    if (this.outcomes.size === 0) return;
+    for (const r of this.outcomes.resolve(symbol, time, price)) {
+      const a = this.heads.get(r.head);
+      if (!a) continue;
+      a.resolved++;
+      if (r.hit) a.hits++;
+    }
+  }
+
+  get(id: string): HeadActivity | undefined {
+    return this.heads.get(id);
+  }
+
+  list(): HeadActivity[] {
+    return [...this.heads.values()];
+  }
 }
 
 /** Most fills kept in memory for the API (older ones stay in the journal). */
@@ -114,10 +265,18 @@ export class TradingSession {
   readonly symbols: readonly string[];
   readonly journal: JournalWriter | undefined;
   readonly barRate = new RateMeter();
+  /** The AI scalping service (the session's decision core), unless the session runs without one. */
+  readonly scalping: ScalpingService | undefined;
+  /** Prefix of the scalper's decision ids (`<prefix>D-<n>`), which also tag its entries. */
+  readonly scalpingIdPrefix: string;
   /** Wall-clock time the last base bar arrived. */
   lastBarAt: number | undefined;
+  /** Each head's votes, signals, faults, hit rate and last vote so far (`GET /api/v1/heads`). */
+  readonly headActivity = new HeadActivityBook();
   private readonly series = new Map<string, CandleColumns>();
   private readonly fillList: Fill[] = [];
+  private readonly decisions = new Map<string, Decision>();
+  private readonly scalpingOnAtStart: boolean;
   private readonly logger: Logger;
   private readonly storage: Storage | undefined;
   private readonly pendingAudit = new Set<Promise<unknown>>();
@@ -150,9 +309,35 @@ export class TradingSession {
     this.symbols = this.feed.symbols;
     for (const symbol of this.symbols) this.series.set(symbol, new CandleColumns(symbol, this.timeframe));
 
+    // The decision core: attached before the kernel starts (it is a strategy of the kernel).
+    this.scalpingIdPrefix = `${this.idNamespace}-S-`;
+    const scalping = options.scalping ?? { preset: 'conservative' };
+    if (scalping === false) {
+      this.scalping = undefined;
+      this.scalpingOnAtStart = false;
+    } else {
+      const { enabled, record, ...config } = scalping;
+      const unknown = config.symbols?.find((s) => !this.symbols.includes(s));
+      if (unknown !== undefined) throw new ConfigurationError(`"${unknown}" is not a symbol of the session (${this.symbols.join(', ')})`, 'scalping.symbols');
+      const storage = this.storage;
+      const scalper: SessionScalper = new SessionScalper(config, {
+        idPrefix: this.scalpingIdPrefix,
+        ...(storage ? { storage: gatedStorage(storage, () => scalper.on, record === true) } : {}),
+      });
+      scalper.attach(this.node.kernel);
+      this.scalping = scalper;
+      this.scalpingOnAtStart = enabled === true;
+    }
+
     const bus = this.node.kernel.bus;
+    bus.subscribe('decision', (decision) => {
+      this.decisions.set(decision.symbol, decision);
+      this.headActivity.observe(decision.symbol, decision.time, decision.price, decision.votes);
+    });
+    const barMs = timeframeMs(this.timeframe);
     bus.subscribe('bar', (bar) => {
       if (bar.timeframe !== this.timeframe) return;
+      this.headActivity.resolve(bar.symbol, bar.time + barMs, bar.close);
       this.series.get(bar.symbol)?.push(bar);
       this.barRate.mark();
       this.lastBarAt = Date.now();
@@ -191,6 +376,12 @@ export class TradingSession {
       this.audit({ time: Date.now(), actor: 'config', action: 'risk.config-changed', subject: 'risk-config', details: { reason: 'configuration at start', patch: JSON.parse(JSON.stringify(this.riskConfig)) as JsonValue } });
     }
     await this.node.start();
+    if (this.scalping) {
+      // Starting restores the weights and calibrations an earlier run learnt (once, before the
+      // heads have voted); a service that is off until toggled is stopped again at once.
+      await this.scalping.start();
+      if (!this.scalpingOnAtStart) this.scalping.stop();
+    }
     this.node.finished.catch((error: unknown) => {
       this.failure = error instanceof Error ? error.message : String(error);
       this.node.lifecycle.transition('faulted', this.failure);
@@ -206,12 +397,18 @@ export class TradingSession {
 
   async flush(): Promise<void> {
     await this.journal?.flush().catch(() => undefined);
+    await this.scalping?.flush().catch(() => undefined);
     await Promise.allSettled([...this.pendingAudit]);
   }
 
   /** Candles delivered so far for a symbol (undefined for a symbol the session does not trade). */
   candles(symbol: string): CandleColumns | undefined {
     return this.series.get(symbol);
+  }
+
+  /** The last decision an ensemble of the session made for a symbol (the scalper's, at each bar close), if any yet. */
+  latestDecision(symbol: string): Decision | undefined {
+    return this.decisions.get(symbol);
   }
 
   /** Fills so far, oldest first. */

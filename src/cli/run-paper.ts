@@ -78,6 +78,10 @@ async function runServed(options: StartCommandValues, run: ResolvedRun, speed: n
     const session = createPaperSession({
       tables: run.tables, strategy: run.strategy, params: run.params, speed, cash: run.cash, account: run.account, sim: run.sim,
       fundingRates: run.fundingRates, storage, logger,
+      // The demo shows the decision core at work: its heads vote on every bar and each decision,
+      // with every vote, is filed for the dashboard. It trades (beside the strategy, on its own
+      // positions) only with --ai or once switched on from the dashboard or the API.
+      scalping: { preset: 'conservative', enabled: options.ai === true, record: true },
       ...(bars !== undefined ? { maxSteps: bars } : {}), ...(run.maxOpenTrades !== undefined ? { maxOpenTrades: run.maxOpenTrades } : {}),
     });
     printHeader(out, run, session.feed, speed, session.node.environment);

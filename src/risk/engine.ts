@@ -147,6 +147,16 @@ export class RiskEngine implements PreTradeCheck {
 
   /** Runs every check on an order: passes it on (rounded to tick and lot) or denies it with the check's name and reason. */
   check(request: OrderRequest): PreTradeResult {
+    const verdict = this.preview(request);
+    if (verdict.ok) this.limits.accepted(this.deps.clock.now());
+    return verdict;
+  }
+
+  /**
+   * The same checks as `check` for an order that is not being sent (a what-if, e.g. the answer to
+   * a TradingView alert): nothing is counted toward the order-rate limit.
+   */
+  preview(request: OrderRequest): PreTradeResult {
     const now = this.deps.clock.now();
     this.refresh(now);
     const verdict = this.basic.check(request);
@@ -160,7 +170,6 @@ export class RiskEngine implements PreTradeCheck {
       const why = this.gas.denial(now, this.deps.market.instrument(request.symbol).venue);
       if (why !== undefined) return { ok: false, check: 'gas-price', reason: why };
     }
-    this.limits.accepted(now);
     return verdict;
   }
 

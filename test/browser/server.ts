@@ -15,7 +15,7 @@ import { bundledDataPath, loadBars } from '../../src/data/index.js';
 import { openStorage } from '../../src/storage/open.js';
 import type { Storage } from '../../src/storage/port.js';
 import { loadStrategy } from '../../src/strategy/loader.js';
-import { ScalpingService } from '../../src/live/scalping/index.js';
+import type { ScalpingService } from '../../src/live/scalping/index.js';
 
 export interface BrowserTestServer {
   readonly url: string;
@@ -49,16 +49,16 @@ export async function startBrowserTestServer(options: BrowserTestServerOptions =
   const { table } = await loadBars(bundledDataPath('BTC_USDT-1h.csv'));
   // One bar per 1000 s: after the first bar the timer delivers nothing during a test; the test steps
   // the replay. (Slower paces overflow setTimeout, which then fires after 1 ms: full speed.)
-  const session = createPaperSession({ tables: [table], strategy: definition, speed: 0.001, storage, logger: silentLogger(), sim: { fees: { maker: 0.001, taker: 0.001 } } });
-  // The decision core runs beside the strategy as the AI scalping service (MISSION §3): its heads
-  // vote, its ensemble decides, and each decision with its votes is written to storage, where
-  // `GET /api/v1/decisions` reads it. The server does not attach the service to its session yet
-  // (web/API-REQUESTS.md), so the harness attaches it as src/live/scalping documents.
-  const scalping = new ScalpingService({ preset: 'aggressive' }, { storage });
-  scalping.attach(session.kernel);
+  // The decision core runs beside the strategy as the session's AI scalping service (MISSION §3),
+  // on from the start: its heads vote, its ensemble decides, and each decision with its votes is
+  // written to storage, where `GET /api/v1/decisions` reads it.
+  const session = createPaperSession({
+    tables: [table], strategy: definition, speed: 0.001, storage, logger: silentLogger(), sim: { fees: { maker: 0.001, taker: 0.001 } },
+    scalping: { preset: 'aggressive', enabled: true },
+  });
+  const scalping = session.scalping!;
   const api = await createApiApp({ config, session, storage, logger: silentLogger(), dashboard: true, sessionToken: true });
   await session.start();
-  await scalping.start();
   const url = await api.listen('127.0.0.1', 0);
   const step = (n: number): number => {
     let delivered = 0;

@@ -17,6 +17,10 @@ import { accountResponse, cancelOrderResponse, equityResponse, fillsResponse, or
 import { breakerResetResponse, riskConfigResponse, riskResponse, tradingStateResponse } from '../../src/api/schemas/risk.js';
 import { auditResponse, systemStatusResponse, whoamiResponse } from '../../src/api/schemas/system.js';
 import { tradingViewSignalsResponse } from '../../src/api/schemas/tradingview.js';
+import { describeStrategies } from '../../src/api/routes/backtests.js';
+import { headsResponse } from '../../src/api/routes/heads.js';
+import { ConfigurationError } from '../../src/core/errors.js';
+import { loadStrategy } from '../../src/strategy/loader.js';
 import { apiHarness, type ApiHarness, type Json } from './api-kit.js';
 
 type Scope = 'public' | 'read' | 'trade' | 'admin';
@@ -180,7 +184,40 @@ const cases: Case[] = [
   { name: 'backtest report', method: 'GET', url: () => `/api/v1/backtests/${jobId}/report`, scope: 'read', response: backtestReportSchema, check: (b) => expect(b.equity.length).toBeGreaterThan(100) },
   { name: 'job', method: 'GET', url: () => `/api/v1/jobs/${jobId}`, scope: 'read', response: jobSchema },
   { name: 'job logs', method: 'GET', url: () => `/api/v1/jobs/${jobId}/logs`, scope: 'read', response: jobLogsResponse, check: (b) => expect(b.lines.length).toBeGreaterThan(0) },
-  { name: 'strategies', method: 'GET', url: '/api/v1/strategies', scope: 'read', response: strategiesResponse, check: (b) => expect(b.strategies.map((s: Json) => s.name)).toContain('ema-cross') },
+  {
+    name: 'strategies', method: 'GET', url: '/api/v1/strategies', scope: 'read', response: strategiesResponse,
+    check: (b) => {
+      expect(b.strategies.map((s: Json) => s.name)).toContain('ema-cross');
+      for (const s of b.strategies) expect(s.error, s.name).toBeNull();
+      expect(b.strategies.find((s: Json) => s.name === 'ema-cross').params.length).toBeGreaterThan(0);
+    },
+  },
+  {
+    name: 'heads', method: 'GET', url: '/api/v1/heads', scope: 'read', response: headsResponse,
+    check: (b) => {
+      // The session's decision core: the scalping service's three heads, 250 bars in.
+      expect(b).toMatchObject({ ensemble: 'scalping-conservative', mode: 'quorum' });
+      expect(b.heads.map((x: Json) => x.id)).toEqual(['technical', 'orderflow', 'rules']);
+      const weights = h.session.scalping!.status().heads;
+      for (const x of b.heads) {
+        expect(x.kind).toBe(x.id);
+        expect(x.description.length).toBeGreaterThan(10);
+        expect(x.weight).toBe(weights.find((w) => w.id === x.id)!.weight);
+        expect(x.votes).toBeGreaterThan(100);
+        expect(x.signals).toBeLessThanOrEqual(x.votes);
+        expect(x.resolved).toBeLessThanOrEqual(x.signals);
+        expect(x.last_signal).toMatchObject({ symbol: 'BTC/USDT', time: h.session.latestDecision('BTC/USDT')!.time });
+        if (x.resolved > 0) expect(x.hit_rate).toBeGreaterThanOrEqual(0);
+        if (x.resolved > 0) expect(x.hit_rate).toBeLessThanOrEqual(1);
+      }
+      expect(b.heads.reduce((sum: number, x: Json) => sum + x.weight, 0)).toBeCloseTo(1, 9);
+      // The technical head speaks on most bars; its signals 3 bars old are scored.
+      const technical = b.heads[0];
+      expect(technical.signals).toBeGreaterThan(10);
+      expect(technical.resolved).toBeGreaterThan(0);
+      expect(technical.hit_rate).not.toBeNull();
+    },
+  },
   { name: 'data sets', method: 'GET', url: '/api/v1/data-sets', scope: 'read', response: dataSetsResponse },
   { name: 'system status', method: 'GET', url: '/api/v1/system/status', scope: 'read', response: systemStatusResponse },
   { name: 'whoami', method: 'GET', url: '/api/v1/auth/whoami', scope: 'read', response: whoamiResponse },
@@ -254,6 +291,18 @@ describe.each(cases)('$method $name', (c) => {
       expect(h.session.kernel.execution.all().length).toBe(before);
     });
   }
+});
+
+describe('the strategies list', () => {
+  it('lists the strategies that load and reports one that does not as an entry with `error`', async () => {
+    const load: typeof loadStrategy = (name) => (name === 'broken' ? Promise.reject(new ConfigurationError('cannot load broken: SyntaxError: Unexpected token', 'strategy')) : loadStrategy(name));
+    const list = await describeStrategies(['ema-cross', 'broken', 'sma-cross'], load);
+    expect(strategiesResponse.parse({ strategies: list }).strategies.map((s) => [s.name, s.error])).toEqual([
+      ['ema-cross', null], ['broken', 'strategy: cannot load broken: SyntaxError: Unexpected token'], ['sma-cross', null],
+    ]);
+    expect(list[1]).toMatchObject({ description: '', params: [] });
+    expect(list[0]!.params.length).toBeGreaterThan(0);
+  });
 });
 
 describe('the OpenAPI document', () => {

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { aiAnalyzeRequest, aiDecisionRequest, modelTrainRequest, scalpingToggleRequest } from '../../src/api/schemas/ai.js';
 import { executeRequestSchema, flashLoanRequestSchema } from '../../src/api/schemas/arbitrage.js';
 import { backtestRequest } from '../../src/api/schemas/backtests.js';
 import { featuresRequest } from '../../src/api/schemas/market.js';
@@ -39,6 +40,10 @@ const targets: Target[] = [
   { method: 'PATCH', url: '/api/v1/risk/config', scope: 'admin', valid: { patch: { limits: { maxOpenPositions: 5 } }, reason: 'fuzz' }, schema: riskConfigRequest },
   { method: 'POST', url: '/api/v1/backtests', scope: 'trade', valid: { strategy: 'ema-cross', data: ['BTC_USDT-1h.csv'] }, schema: backtestRequest },
   { method: 'POST', url: '/api/v1/ai/tradingview/webhook', scope: 'none', valid: { passphrase: 'fuzz-passphrase-123', ticker: 'NOPEUSDT', action: 'buy', price: 1 } },
+  { method: 'POST', url: '/api/v1/ai/analyze', scope: 'trade', valid: { symbol: 'BTC/USDT' }, schema: aiAnalyzeRequest },
+  { method: 'POST', url: '/api/v1/ai/decision', scope: 'trade', valid: { symbol: 'BTC/USDT', strategy: 'fuzz' }, schema: aiDecisionRequest },
+  { method: 'POST', url: '/api/v1/ai/scalping/toggle', scope: 'trade', valid: { enabled: false }, schema: scalpingToggleRequest },
+  { method: 'POST', url: '/api/v1/ai/model/train', scope: 'admin', valid: { model_type: 'logistic', horizon_bars: 4, validation_fraction: 0.3, l2: 1, features: ['rsi_14', 'ret_1'] }, schema: modelTrainRequest },
 ];
 
 /** A valid body with one field replaced, removed or added. */
@@ -72,12 +77,24 @@ describe('fuzzed request bodies', () => {
   });
 
   it('query strings of the read endpoints never cause a 5xx', async () => {
-    const urls = ['/api/v1/candles', '/api/v1/ai/chart/ohlcv', '/api/v1/orders', '/api/v1/fills', '/api/v1/equity', '/api/ai/decisions/recent', '/api/ai/performance', '/api/v1/decisions', '/api/ml/predictions/recent', '/api/v1/audit'];
-    const param = fc.tuple(fc.constantFrom('symbol', 'ticker', 'timeframe', 'limit', 'before', 'indicators', 'status', 'model_name', 'action', 'x'), fc.oneof(fc.string({ maxLength: 30 }), fc.integer().map(String), fc.constantFrom('BTC/USDT', '1h', 'rsi(period=14)', 'macd(fastPeriod=30,slowPeriod=2)', 'bbands(', 'open', '0', '-1', '1e9')));
+    const urls = [
+      '/api/v1/candles', '/api/v1/ai/chart/ohlcv', '/api/v1/orders', '/api/v1/fills', '/api/v1/equity', '/api/ai/decisions/recent', '/api/ai/performance', '/api/v1/decisions',
+      '/api/ml/predictions/recent', '/api/v1/audit', '/api/v1/ai/model/predict/BTC-USDT', '/api/v1/ai/signal/aggregate/BTC%2FUSDT', '/api/v1/ai/scalping/status',
+    ];
+    const param = fc.tuple(fc.constantFrom('symbol', 'ticker', 'timeframe', 'limit', 'before', 'indicators', 'status', 'model_name', 'model_version', 'action', 'x'), fc.oneof(fc.string({ maxLength: 30 }), fc.integer().map(String), fc.constantFrom('BTC/USDT', '1h', 'rsi(period=14)', 'macd(fastPeriod=30,slowPeriod=2)', 'bbands(', 'open', '0', '-1', '1e9')));
     await fc.assert(fc.asyncProperty(fc.constantFrom(...urls), fc.array(param, { maxLength: 4 }), async (url, params) => {
       const query = new URLSearchParams(params).toString();
       const r = await h.request({ url: `${url}?${query}`, scope: 'admin' });
       expect(r.status, `${url}?${query} → ${r.text.slice(0, 300)}`).toBeLessThan(500);
     }), { numRuns: 2000 });
+  });
+
+  it('query strings of POST /api/ml/train never cause a 5xx', async () => {
+    const param = fc.tuple(fc.constantFrom('model_type', 'x'), fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('logistic', '', 'xgboost', '%00')));
+    await fc.assert(fc.asyncProperty(fc.array(param, { maxLength: 3 }), async (params) => {
+      const query = new URLSearchParams(params).toString();
+      const r = await h.request({ method: 'POST', url: `/api/ml/train?${query}`, scope: 'admin' });
+      expect(r.status, `?${query} → ${r.text.slice(0, 300)}`).toBeLessThan(500);
+    }), { numRuns: 300 });
   });
 });

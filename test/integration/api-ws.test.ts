@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { decisionSchema } from '../../src/api/schemas/decisions.js';
 import { apiHarness, type ApiHarness } from './api-kit.js';
 
 let h: ApiHarness;
@@ -117,6 +118,27 @@ describe('/ws', () => {
     const topic = await connect(`${base}/ws?token=${h.tokens.read}&topics=candles,secrets`);
     expect((await topic.closed).code).toBe(1008);
     expect(topic.frames[0]!.data.message).toContain('unknown topic "secrets"');
+  });
+
+  it('forwards the decisions the scalping service makes on its own to `decisions`, and their votes to `signals`', async () => {
+    const c = await connect(`${base}/ws?token=${h.tokens.read}&topics=decisions,signals`);
+    try {
+      await c.next((f) => f.topic === 'hello');
+      h.step(1);
+      const made = h.session.latestDecision('BTC/USDT')!;
+      expect(made.time).toBe(h.session.kernel.clock.now());
+      const frame = await c.next((f) => f.topic === 'decisions' && f.data.id === made.id);
+      const d = decisionSchema.parse(frame.data);
+      expect(d).toMatchObject({ symbol: 'BTC/USDT', strategy: 'scalping-conservative', action: made.action, confidence: made.confidence, consensus_score: made.score, created_at: made.time });
+      expect(d.votes.map((v) => v.head)).toEqual(['technical', 'orderflow', 'rules']);
+      made.votes.forEach((v, i) => expect(d.votes[i]).toMatchObject({ head: v.head, status: v.status, weight: v.weight }));
+      for (const v of made.votes) {
+        const signal = await c.next((f) => f.topic === 'signals' && f.data.decision_id === made.id && f.data.head === v.head);
+        expect(signal.data).toMatchObject({ symbol: 'BTC/USDT', time: made.time, status: v.status, direction: v.direction, confidence: v.confidence, weight: v.weight });
+      }
+    } finally {
+      c.ws.close();
+    }
   });
 
   it('counts its clients in the system status', async () => {

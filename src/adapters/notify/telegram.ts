@@ -2,8 +2,13 @@
  * A Telegram bot on the Bot API (long polling `getUpdates`, `sendMessage`): it answers `/status`,
  * `/trades` and `/stop` (which asks for `/confirm` within a minute before halting) and sends the
  * notifications it is given. It obeys only the configured chat; messages from anyone else are
- * ignored and counted. The bot token is part of every URL, so URLs are never logged or put in
- * error messages.
+ * ignored and counted, and so are messages sent before the bot started (a `/stop` + `/confirm`
+ * left in Telegram's queue from yesterday must not halt today's session).
+ *
+ * A message that fails to send is retried (network errors, 5xx, 429 after Telegram's
+ * `retry_after`), then counted and reported; polling backs off and reports while the API is
+ * unreachable. The bot token is part of every URL, so URLs are never logged or put in error
+ * messages, and any text that reaches `onError` or the lifecycle has the token scrubbed.
  *
  * @example
  * const bot = new TelegramBot({ botToken, chatId, apiBase: 'https://api.telegram.org' }, {
@@ -11,8 +16,10 @@
  * });
  * bot.start();
  * bot.notify('BUY 0.01 BTC/USDT @ 98,000');
+ * await bot.stop(); // sends what is queued (up to closeTimeoutMs), then stops polling
  */
 import { Lifecycle } from '../../core/lifecycle.js';
+import { TemporaryError } from '../../core/errors.js';
 
 export interface TelegramConfig {
   readonly botToken: string;
@@ -25,6 +32,14 @@ export interface TelegramConfig {
   readonly minIntervalMs?: number;
   /** How long a `/stop` waits for `/confirm`. */
   readonly confirmWindowMs?: number;
+  /** Attempts per message before it counts as failed (default 3). */
+  readonly sendAttempts?: number;
+  /** First retry delay; doubles per attempt (default 1000 ms). Telegram's `retry_after` wins when longer. */
+  readonly retryDelayMs?: number;
+  /** Longest time `stop()` spends sending what is queued before dropping it (default 5000 ms). */
+  readonly closeTimeoutMs?: number;
+  /** Messages dated more than this before the bot started are ignored (default 30 s; allows for clock skew). */
+  readonly staleAfterMs?: number;
 }
 
 /** What the bot can do, given by its owner (the API wires these to the session). */
@@ -35,21 +50,43 @@ export interface TelegramCommands {
   stop(actor: string): Promise<string>;
 }
 
+/** The parts of a Bot API `Update` the bot reads. */
 interface Update {
   readonly update_id: number;
-  readonly message?: { readonly chat?: { readonly id?: number | string }; readonly text?: string; readonly from?: { readonly username?: string; readonly id?: number } };
+  readonly message?: {
+    readonly chat?: { readonly id?: number | string };
+    readonly text?: string;
+    /** Unix time in seconds. */
+    readonly date?: number;
+    readonly from?: { readonly username?: string; readonly id?: number };
+  };
+}
+
+/** A Bot API answer: `{ok: true, result}` or `{ok: false, error_code, description, parameters?: {retry_after}}`. */
+interface ApiAnswer {
+  readonly ok?: boolean;
+  readonly result?: unknown;
+  readonly description?: string;
+  readonly parameters?: { readonly retry_after?: number };
 }
 
 const MAX_QUEUE = 100;
+const MAX_TEXT = 4000;
 
 export class TelegramBot {
   readonly lifecycle = new Lifecycle('telegram');
   /** Messages from chats other than the configured one. */
   ignored = 0;
+  /** Messages sent before the bot started (not acted on). */
+  stale = 0;
   sent = 0;
+  /** Failed Bot API calls (each failed poll, each message given up on). */
   failures = 0;
+  /** Queued messages dropped: beyond the queue's size, or still queued when `stop()` gave up. */
+  dropped = 0;
   private offset = 0;
   private running = false;
+  private startedAt = 0;
   private controller = new AbortController();
   private loop: Promise<void> | undefined;
   private readonly queue: string[] = [];
@@ -57,6 +94,9 @@ export class TelegramBot {
   private sending: Promise<void> | undefined;
   private lastSentAt = 0;
   private pendingStop: { at: number } | undefined;
+  /** Cancels sends (requests, retries, rate-limit waits) once `stop()` has given up on the queue. */
+  private sendAbort = new AbortController();
+  private closed = false;
 
   constructor(
     private readonly config: TelegramConfig,
@@ -67,26 +107,46 @@ export class TelegramBot {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.closed = false;
+    if (this.sendAbort.signal.aborted) this.sendAbort = new AbortController();
+    this.startedAt = Date.now();
     this.controller = new AbortController();
     this.lifecycle.transition('running');
     this.loop = this.poll();
   }
 
+  /** Stops polling, sends what is queued for up to `closeTimeoutMs`, then drops the rest. */
   async stop(): Promise<void> {
     this.running = false;
-    this.controller.abort();
+    // A long poll in flight is cut at once; sends in flight may finish until the deadline.
+    const poll = this.controller;
+    poll.abort();
     await this.loop;
+    if (this.sending) {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.config.closeTimeoutMs ?? 5000);
+      });
+      await Promise.race([this.flush(), deadline]);
+      clearTimeout(timer);
+    }
+    this.closed = true;
+    this.sendAbort.abort();
+    this.dropped += this.queue.length;
+    this.queue.length = 0;
     await this.sending;
     this.lifecycle.transition('stopped');
   }
 
-  /** Queues a message to the chat (the oldest are dropped beyond 100; the next message says how many). */
+  /** Queues a message to the chat (the oldest are dropped beyond 100; the next message says how many). Ignored once stopped. */
   notify(text: string): void {
+    if (this.closed) return;
     if (this.queue.length >= MAX_QUEUE) {
       this.queue.shift();
       this.skipped++;
+      this.dropped++;
     }
-    this.queue.push(text.slice(0, 4000));
+    this.queue.push(text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text);
     this.sending ??= this.drain().finally(() => {
       this.sending = undefined;
     });
@@ -101,33 +161,58 @@ export class TelegramBot {
     return `${this.config.apiBase.replace(/\/$/, '')}/bot${this.config.botToken}/${method}`;
   }
 
-  private async call(method: string, body: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
-    const signal = AbortSignal.any([this.controller.signal, AbortSignal.timeout(timeoutMs)]);
-    const response = await fetch(this.url(method), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
-    const json = (await response.json().catch(() => undefined)) as { ok?: boolean; result?: unknown; description?: string } | undefined;
-    if (!response.ok || !json?.ok) throw new Error(`Telegram ${method} failed: HTTP ${response.status}${json?.description ? ` (${json.description})` : ''}`);
-    return json.result;
+  /** Text safe to log: the token removed wherever it appears. */
+  private scrub(text: string): string {
+    const token = this.config.botToken;
+    return token.length > 0 ? text.split(token).join('[redacted]') : text;
+  }
+
+  private async call(method: string, body: Record<string, unknown>, timeoutMs: number, cancel: AbortSignal): Promise<unknown> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let response: Response;
+    try {
+      response = await fetch(this.url(method), {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.any([cancel, timeout]),
+      });
+    } catch (error) {
+      // Never pass the fetch error on as a cause: it may carry the URL, which holds the token.
+      const why = timeout.aborted ? `no answer within ${timeoutMs} ms` : cancel.aborted ? 'canceled' : networkReason(error);
+      throw new TemporaryError(this.scrub(`Telegram ${method} failed: ${why}`));
+    }
+    const json = (await response.json().catch(() => undefined)) as ApiAnswer | undefined;
+    if (response.ok && json?.ok === true) return json.result;
+    const description = typeof json?.description === 'string' ? ` (${json.description.slice(0, 200)})` : '';
+    const message = this.scrub(`Telegram ${method} failed: HTTP ${response.status}${description}`);
+    if (response.status === 429 || response.status >= 500) {
+      const retryAfter = json?.parameters?.retry_after;
+      throw new TemporaryError(message, typeof retryAfter === 'number' && retryAfter >= 0 ? retryAfter * 1000 : undefined);
+    }
+    throw new Error(message);
   }
 
   private async poll(): Promise<void> {
     const timeout = this.config.pollTimeoutSec ?? 25;
+    const signal = this.controller.signal;
     let backoff = 500;
     while (this.running) {
       try {
-        const updates = (await this.call('getUpdates', { offset: this.offset, timeout, allowed_updates: ['message'] }, (timeout + 10) * 1000)) as Update[];
+        const result = await this.call('getUpdates', { offset: this.offset, timeout, allowed_updates: ['message'] }, (timeout + 10) * 1000, signal);
+        if (!Array.isArray(result)) throw new Error('Telegram getUpdates failed: the result is not a list of updates');
         backoff = 500;
         if (this.lifecycle.current.state !== 'running') this.lifecycle.transition('running');
-        for (const update of updates) {
+        for (const update of result as Update[]) {
+          if (typeof update?.update_id !== 'number') continue;
           this.offset = Math.max(this.offset, update.update_id + 1);
           await this.handle(update);
         }
       } catch (error) {
         if (!this.running) break;
         this.failures++;
-        const message = error instanceof Error ? error.message : String(error);
+        const message = this.scrub(error instanceof Error ? error.message : String(error));
         this.lifecycle.transition('degraded', message);
         this.onError(message);
-        await sleep(backoff, this.controller.signal);
+        const retryAfter = error instanceof TemporaryError ? error.retryAfterMs ?? 0 : 0;
+        await sleep(Math.max(backoff, retryAfter), signal);
         backoff = Math.min(30_000, backoff * 2);
       }
     }
@@ -141,6 +226,10 @@ export class TelegramBot {
       this.ignored++;
       return;
     }
+    if (typeof message.date === 'number' && message.date * 1000 < this.startedAt - (this.config.staleAfterMs ?? 30_000)) {
+      this.stale++;
+      return;
+    }
     const command = text.split(/\s+/)[0]!.replace(/@\w+$/, '').toLowerCase();
     const who = `telegram:${message.from?.username ?? message.from?.id ?? this.config.chatId}`;
     let reply: string;
@@ -150,49 +239,83 @@ export class TelegramBot {
       else if (command === '/stop' && /\bconfirm\b/i.test(text)) reply = await this.confirmStop(who);
       else if (command === '/stop') {
         this.pendingStop = { at: Date.now() };
-        reply = `Halt all trading? Send /confirm within ${Math.round((this.config.confirmWindowMs ?? 60_000) / 1000)} s.`;
+        reply = `Halt all trading? Send /confirm within ${Math.round(this.confirmWindowMs / 1000)} s.`;
       } else if (command === '/confirm') reply = await this.confirmStop(who);
       else reply = 'Commands: /status, /trades, /stop (asks for /confirm).';
     } catch (error) {
-      reply = `failed: ${error instanceof Error ? error.message : String(error)}`;
+      reply = this.scrub(`failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     this.notify(reply);
+  }
+
+  private get confirmWindowMs(): number {
+    return this.config.confirmWindowMs ?? 60_000;
   }
 
   private async confirmStop(who: string): Promise<string> {
     const pending = this.pendingStop;
     this.pendingStop = undefined;
-    if (!pending || Date.now() - pending.at > (this.config.confirmWindowMs ?? 60_000)) return 'Nothing to confirm: send /stop first.';
+    if (!pending || Date.now() - pending.at > this.confirmWindowMs) return 'Nothing to confirm: send /stop first.';
     return this.commands.stop(who);
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
+    const cancel = this.sendAbort.signal;
+    while (this.queue.length > 0 && !cancel.aborted) {
       const wait = this.lastSentAt + (this.config.minIntervalMs ?? 1000) - Date.now();
-      if (wait > 0) await sleep(wait, undefined);
-      let text = this.queue.shift()!;
+      if (wait > 0) await sleep(wait, cancel);
+      let text = this.queue.shift();
+      if (text === undefined) break;
       if (this.skipped > 0) {
         text = `(${this.skipped} earlier notifications skipped)\n${text}`;
         this.skipped = 0;
       }
-      try {
-        await this.call('sendMessage', { chat_id: this.config.chatId, text, disable_web_page_preview: true }, 10_000);
-        this.sent++;
-      } catch (error) {
-        this.failures++;
-        this.onError(error instanceof Error ? error.message : String(error));
-      }
+      await this.send(text, cancel);
       this.lastSentAt = Date.now();
+    }
+  }
+
+  /** One message, with retries; failures are counted and reported, never thrown. */
+  private async send(text: string, cancel: AbortSignal): Promise<void> {
+    const attempts = Math.max(1, this.config.sendAttempts ?? 3);
+    let delay = this.config.retryDelayMs ?? 1000;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.call('sendMessage', { chat_id: this.config.chatId, text, link_preview_options: { is_disabled: true } }, 10_000, cancel);
+        this.sent++;
+        return;
+      } catch (error) {
+        const message = this.scrub(error instanceof Error ? error.message : String(error));
+        if (!(error instanceof TemporaryError) || attempt >= attempts || cancel.aborted) {
+          this.failures++;
+          this.onError(attempt > 1 ? `${message} (gave up after ${attempt} attempts)` : message);
+          return;
+        }
+        await sleep(Math.max(delay, error.retryAfterMs ?? 0), cancel);
+        delay *= 2;
+      }
     }
   }
 }
 
+/** Why a request did not reach the server, from fetch's error (its cause has the system code). */
+function networkReason(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  return code ?? 'network error';
+}
+
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    if (signal?.aborted) return resolve();
+    const onAbort = (): void => {
       clearTimeout(timer);
       resolve();
-    }, { once: true });
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

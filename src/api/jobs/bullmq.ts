@@ -212,8 +212,11 @@ export class BullJobQueue implements JobQueue {
     }
   }
 
-  private async toRecord(job: Job<JobData, JobOutcome>): Promise<JobRecord> {
+  private async toRecord(snapshot: Job<JobData, JobOutcome>): Promise<JobRecord> {
+    let job = snapshot;
     const state = await job.getState();
+    // A job read just before it completed has the new state but not yet its result: read it again.
+    if (state === 'completed' && (job.returnvalue === undefined || job.returnvalue === null)) job = (await this.queue.getJob(job.id!)) ?? job;
     let status: JobStatus;
     if (state === 'active') status = 'running';
     else if (state === 'completed') status = 'completed';

@@ -1,7 +1,8 @@
 /** Backtests as background jobs, jobs in general, strategies and data sets to pick from. */
 import type { FastifyInstance } from 'fastify';
 import { bundledDataSets } from '../../data/index.js';
-import { describeBuiltinStrategies } from '../../strategy/loader.js';
+import { errorMessage } from '../../core/errors.js';
+import { builtinStrategyNames, describeParams, loadStrategy } from '../../strategy/loader.js';
 import type { ApiContext } from '../context.js';
 import { plain } from '../dto.js';
 import { conflict, notFound } from '../errors.js';
@@ -19,9 +20,29 @@ export function jobDto(j: JobRecord) {
   };
 }
 
+/**
+ * Every built-in strategy with its parameters; one that cannot be loaded is an entry with `error`
+ * (and no parameters) rather than a failure of the whole list.
+ */
+export async function describeStrategies(names: readonly string[] = builtinStrategyNames(), load: typeof loadStrategy = loadStrategy) {
+  const out = [];
+  for (const name of names) {
+    try {
+      const { definition, file } = await load(name);
+      out.push({
+        name, description: definition.description ?? '', error: null,
+        params: describeParams(definition, file).map((p) => ({ name: p.name, type: p.type, default: p.default ?? null, description: p.description ?? null })),
+      });
+    } catch (error) {
+      out.push({ name, description: '', error: errorMessage(error), params: [] });
+    }
+  }
+  return out;
+}
+
 export function registerBacktestRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const tags = ['backtests and jobs'];
-  let strategiesCache: Awaited<ReturnType<typeof describeBuiltinStrategies>> | undefined;
+  let strategiesCache: Awaited<ReturnType<typeof describeStrategies>> | undefined;
 
   addRoute(app, {
     method: 'POST', url: '/api/v1/backtests', scope: 'trade', tags,
@@ -118,15 +139,14 @@ export function registerBacktestRoutes(app: FastifyInstance, ctx: ApiContext): v
   });
 
   addRoute(app, {
-    method: 'GET', url: '/api/v1/strategies', scope: 'read', tags, summary: 'Built-in strategies and their parameters', response: { 200: strategiesResponse },
+    method: 'GET', url: '/api/v1/strategies', scope: 'read', tags, summary: 'Built-in strategies and their parameters',
+    description: 'A strategy that fails to load is listed with `error` (and no parameters) instead of failing the whole list.',
+    response: { 200: strategiesResponse },
     handler: async () => {
-      strategiesCache ??= await describeBuiltinStrategies();
-      return {
-        strategies: strategiesCache.map((s) => ({
-          name: s.name, description: s.description,
-          params: s.params.map((p) => ({ name: p.name, type: p.type, default: p.default ?? null, description: p.description ?? null })),
-        })),
-      };
+      const list = strategiesCache ?? (await describeStrategies());
+      // Kept once every strategy loaded; a failure is tried again on the next request.
+      if (list.every((s) => s.error === null)) strategiesCache = list;
+      return { strategies: list };
     },
   });
 

@@ -11,6 +11,8 @@ export function registerDecisionRoutes(app: FastifyInstance, ctx: ApiContext): v
   addRoute(app, {
     method: 'GET', url: '/api/ai/decisions/recent', scope: 'read', tags: ['monitoring (MISSION §2)'], summary: 'Recent decisions with their votes, newest first',
     querystring: recentDecisionsQuery, response: { 200: recentDecisionsResponse },
+    // Polled by every dashboard and bot: one read per URL per 250 ms, however many ask (docs/api.md, "Speed").
+    cache: { ttlMs: 250 },
     handler: async ({ query }) => {
       const rows = ctx.storage ? await ctx.storage.decisions.list({ limit: query.limit, ...(query.symbol ? { symbol: query.symbol } : {}) }) : [];
       return { count: rows.length, decisions: rows.map(decisionDto) };

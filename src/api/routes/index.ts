@@ -1,10 +1,13 @@
 /** Every route of the API. */
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.js';
+import { registerAiRoutes } from './ai.js';
 import { registerArbitrageRoutes } from './arbitrage.js';
 import { registerBacktestRoutes } from './backtests.js';
 import { registerDecisionRoutes } from './decisions.js';
+import { registerHeadRoutes } from './heads.js';
 import { registerMarketRoutes } from './market.js';
+import { registerMlRoutes } from './ml.js';
 import { registerMonitoringRoutes } from './monitoring.js';
 import { registerPortfolioRoutes } from './portfolio.js';
 import { registerRiskRoutes } from './risk.js';
@@ -12,14 +15,26 @@ import { registerSystemRoutes } from './system.js';
 import { registerTradingViewRoutes } from './tradingview.js';
 
 export function registerRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
-  registerSystemRoutes(app, ctx, () => ({ available: ctx.decisionCore !== undefined, detail: ctx.decisionCore?.detail ?? 'not running: heads and consensus are not wired into this server' }));
+  registerSystemRoutes(app, ctx, () => {
+    if (ctx.decisionCore) return { available: true, detail: ctx.decisionCore.detail };
+    const scalping = ctx.session?.scalping;
+    if (!scalping) return { available: false, detail: 'not running: heads and consensus are not wired into this server' };
+    const c = scalping.config;
+    return {
+      available: true,
+      detail: `the session's scalping service (${scalping.preset}, ${scalping.status().enabled ? 'on' : 'off'}): heads ${c.heads.join(', ')}, consensus ${c.consensus?.mode ?? 'quorum'}`,
+    };
+  });
   registerArbitrageRoutes(app, ctx);
   registerMonitoringRoutes(app, ctx);
   registerDecisionRoutes(app, ctx);
+  registerHeadRoutes(app, ctx);
   registerMarketRoutes(app, ctx);
   registerPortfolioRoutes(app, ctx);
   registerRiskRoutes(app, ctx);
   registerBacktestRoutes(app, ctx);
   registerTradingViewRoutes(app, ctx, () => ctx.decisionCore?.decideAlert);
+  registerAiRoutes(app, ctx);
+  registerMlRoutes(app, ctx);
   return Promise.resolve();
 }

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type { TradingState } from '../../risk/trading-state.js';
 import type { JsonObject } from '../../storage/port.js';
 import { safeEqual } from '../auth/tokens.js';
 import type { ApiContext } from '../context.js';
@@ -20,7 +21,17 @@ import { supportResistance } from '../tradingview/enrich.js';
 import { AlertParseError, parseAlert, resolveTicker, type ParsedAlert } from '../tradingview/parse.js';
 import { requireSession } from './helpers.js';
 
-/** What the decision core makes of an enriched alert (wired in app.ts when the core runs). */
+/** One vote behind a decision: the alert's own (`tradingview`) or a session head's. */
+export interface AlertSource {
+  readonly source: string;
+  readonly direction: number;
+  readonly confidence: number;
+  readonly weight: number | null;
+  readonly reason: string | null;
+  readonly status: 'ok' | 'abstained' | 'faulted';
+}
+
+/** What the decision core makes of an enriched alert (src/api/tradingview/decide.ts, wired in app.ts when the core runs). */
 export interface AlertDecision {
   readonly confidence: number;
   readonly shouldExecute: boolean;
@@ -28,8 +39,20 @@ export interface AlertDecision {
   readonly recommendedPositionSize: number;
   readonly consensusScore: number;
   readonly aiConfidence: number;
-  readonly sources: ReadonlyArray<{ readonly source: string; readonly direction: number; readonly confidence: number; readonly weight: number | null; readonly reason: string | null }>;
+  readonly sources: readonly AlertSource[];
   readonly decisionId?: string;
+  /** Why it should (not) execute, in one line. */
+  readonly reason: string;
+  /** Everything that stops it now (empty when it should execute). */
+  readonly blockers: readonly string[];
+  /** How the consensus came about. */
+  readonly explanation: string;
+  readonly tradingState: TradingState;
+  readonly trippedBreakers: readonly string[];
+  /** `tradingview_signals.status`: executed (an order was placed), rejected (should not execute, or the order was refused), received (advice only: `tradingview.execute` is off). */
+  readonly status: 'executed' | 'rejected' | 'received';
+  /** The order placed, when `tradingview.execute` is on and the decision says to execute. */
+  readonly order?: { readonly id: string; readonly status: string; readonly reason: string | null };
 }
 
 export interface AlertContext {
@@ -145,15 +168,19 @@ export function registerTradingViewRoutes(app: FastifyInstance, ctx: ApiContext,
         signal_id: signalId, ticker: symbol, action: alert.action, confidence: decision.confidence, should_execute: decision.shouldExecute,
         recommended_position_size: decision.recommendedPositionSize,
         reasoning: {
-          sources: decision.sources.map((s) => ({ source: s.source, direction: s.direction, confidence: s.confidence, weight: num(s.weight), reason: s.reason })),
+          sources: decision.sources.map((s) => ({ source: s.source, direction: s.direction, confidence: s.confidence, weight: num(s.weight), reason: s.reason, status: s.status })),
           consensus_score: decision.consensusScore, ai_confidence: decision.aiConfidence, market_price: marketPrice,
           support_levels: levels.support, resistance_levels: levels.resistance,
+          explanation: decision.explanation, trading_state: decision.tradingState, tripped_breakers: [...decision.trippedBreakers], blockers: [...decision.blockers],
         },
+        reason: decision.reason,
+        decision_id: decision.decisionId ?? null,
+        order: decision.order ? { order_id: decision.order.id, status: decision.order.status, reason: decision.order.reason } : null,
       };
       answered.set(key, { at: receivedAt, answer });
       forgetOld(receivedAt);
       await ctx.storage?.tradingView.record({
-        ...record, status: decision.shouldExecute ? 'executed' : 'rejected', confidence: decision.confidence, shouldExecute: decision.shouldExecute,
+        ...record, status: decision.status, confidence: decision.confidence, shouldExecute: decision.shouldExecute,
         recommendedPositionSize: decision.recommendedPositionSize, reasoning: answer.reasoning,
         ...(decision.decisionId ? { decisionId: decision.decisionId } : {}),
       }).catch((e: unknown) => ctx.logger.error({ err: e }, 'could not store the alert'));

@@ -6,7 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { bearerToken, grants } from '../auth/tokens.js';
 import type { ApiContext } from '../context.js';
-import { fillDto, orderEventDto, positionDto, riskEventDto } from '../dto.js';
+import { toDecisionRecord } from '../../consensus/decision.js';
+import { decisionDto, fillDto, orderEventDto, positionDto, riskEventDto } from '../dto.js';
 import type { RejectReason } from '../metrics.js';
 import type { Caller } from '../route.js';
 import { isWsTopic, wsTopics, type WsTopic } from '../ws.js';
@@ -114,7 +115,11 @@ export function registerWebSocket(app: FastifyInstance, ctx: ApiContext): void {
   });
 }
 
-/** Streams the session's bus and the job queue to `/ws` subscribers. */
+/**
+ * Streams the session's bus and the job queue to `/ws` subscribers. The decisions the session's
+ * ensembles make on their own (the scalping service, at each bar close of each symbol; kernel topic
+ * `decision`) go to `decisions` as a Decision, and each head's vote in them to `signals`.
+ */
 export function streamToHub(ctx: ApiContext): void {
   const { hub, session } = ctx;
   ctx.jobs.onUpdate((job, log) => hub.publish('jobs', () => ({ ...jobDto(job), ...(log ? { log } : {}) })));
@@ -133,6 +138,16 @@ export function streamToHub(ctx: ApiContext): void {
     held.set(event.symbol, position.quantity);
     const kind = position.quantity === 0 ? 'position.closed' : before === 0 ? 'position.opened' : 'position.changed';
     hub.publish('positions', () => ({ kind, time: event.time, position: positionDto(position) }));
+  });
+  bus.subscribe('decision', (decision) => {
+    hub.publish('decisions', () => decisionDto(toDecisionRecord(decision)));
+    if (!hub.wants('signals')) return;
+    for (const v of decision.votes) {
+      hub.publish('signals', () => ({
+        head: v.head, symbol: decision.symbol, time: decision.time, decision_id: decision.id, status: v.status, direction: v.direction, confidence: v.confidence,
+        weight: v.weight, horizon_ms: v.status === 'ok' ? v.horizonMs : null, reason: v.reason === '' ? null : v.reason, error: v.error ?? null,
+      }));
+    }
   });
   bus.subscribe('risk-state', (event) => hub.publish('risk', () => riskEventDto(event)));
   bus.subscribe('risk', (event) => hub.publish('risk', () => ({ kind: event.kind, time: event.time, symbol: event.symbol, check: event.check, reason: event.reason, client_order_id: event.clientOrderId ?? null })));

@@ -50,6 +50,7 @@ export const strategiesResponse = z.object({
   strategies: z.array(z.object({
     name: z.string(), description: z.string(),
     params: z.array(z.object({ name: z.string(), type: z.string(), default: z.unknown(), description: z.string().nullable() })),
+    error: z.string().nullable().describe('Why the strategy could not be loaded (then `params` is empty); null when it loads'),
   })),
 });
 

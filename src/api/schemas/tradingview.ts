@@ -28,13 +28,23 @@ export const tradingViewResponse = z.object({
   should_execute: z.boolean(),
   recommended_position_size: z.number().describe('Fraction of equity (0 … 0.2)'),
   reasoning: z.object({
-    sources: z.array(z.object({ source: z.string(), direction: z.number(), confidence: z.number(), weight: maybeNumber, reason: z.string().nullable() })),
+    sources: z.array(z.object({
+      source: z.string().describe('`tradingview` (the alert) or a session head'), direction: z.number(), confidence: z.number(), weight: maybeNumber, reason: z.string().nullable(),
+      status: z.enum(['ok', 'abstained', 'faulted']),
+    })),
     consensus_score: z.number(),
-    ai_confidence: z.number(),
+    ai_confidence: z.number().describe('Support of the session heads for the alert\'s side: Σ w·c of the heads on that side ÷ Σ w of the heads not faulted'),
     market_price: maybeNumber,
     support_levels: z.array(z.number()),
     resistance_levels: z.array(z.number()),
+    explanation: z.string().describe('How the consensus came about'),
+    trading_state: z.enum(['ACTIVE', 'REDUCING', 'HALTED']),
+    tripped_breakers: z.array(z.string()),
+    blockers: z.array(z.string()).describe('What stops execution now (empty when should_execute)'),
   }),
+  reason: z.string().describe('Why it should or should not execute, in one line'),
+  decision_id: z.string().nullable().describe('The ai_decisions row (GET /api/v1/decisions/{id})'),
+  order: z.object({ order_id: z.string(), status: z.string(), reason: z.string().nullable() }).nullable().describe('The paper order placed (tradingview.execute: true), else null'),
 }).meta({ id: 'TradingViewDecision' });
 
 export const tradingViewSignalsQuery = z.strictObject({ limit: limitQuery(50, 1000), ticker: symbolField.optional() });

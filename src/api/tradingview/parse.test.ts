@@ -24,8 +24,18 @@ describe('parseAlert: JSON alerts', () => {
     expect(a.indicators).toEqual({ rsi: 71.5, trend: 'down', ok: true });
   });
 
+  it('reads the sender\'s confidence as 0 … 1, or as a percentage', () => {
+    expect(parseAlert({ ticker: 'X', action: 'buy', confidence: 0.72 }).confidence).toBe(0.72);
+    expect(parseAlert({ ticker: 'X', action: 'buy', confidence: '85' }).confidence).toBe(0.85);
+    expect(parseAlert('ticker=X action=sell confidence=60').confidence).toBe(0.6);
+    expect(parseAlert('ticker=X action=sell confidence=60').indicators).toEqual({});
+    expect(parseAlert({ ticker: 'X', action: 'buy' })).not.toHaveProperty('confidence');
+  });
+
   it('names the field at fault', () => {
     const cases: Array<[unknown, string]> = [
+      [{ ticker: 'BTCUSDT', action: 'buy', confidence: 140 }, 'confidence'],
+      [{ ticker: 'BTCUSDT', action: 'buy', confidence: 'high' }, 'confidence'],
       [{ action: 'buy' }, 'ticker'],
       [{ ticker: 'BTCUSDT' }, 'action'],
       [{ ticker: 'BTCUSDT', action: 'hodl' }, 'action'],

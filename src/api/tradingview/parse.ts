@@ -7,7 +7,8 @@
  *   "price": {{close}}, "strategy": "…", "timeframe": "{{interval}}", "indicators": {"rsi": 28.1}}`.
  *   Aliases: `symbol` for ticker; `side`, `signal`, `event`, `order_action` for action; `close`
  *   for price; `interval`, `tf` for timeframe; `secret` for passphrase; `contracts`, `qty`,
- *   `quantity`, `size` for contracts; `timenow` for time. Numbers may be quoted.
+ *   `quantity`, `size` for contracts; `timenow` for time. `confidence` 0 … 1 (or a percentage,
+ *   `70`). Numbers may be quoted.
  * - **key=value text**: pairs separated by spaces, commas, semicolons or new lines, `=` or `:`
  *   between key and value, values optionally quoted: `ticker=BTCUSDT action=buy price=67000.5
  *   passphrase=s3cret rsi=28.1`. Keys that are not fields above become indicators.
@@ -35,6 +36,8 @@ export interface ParsedAlert {
   readonly contracts?: number;
   /** UTC epoch ms of `{{time}}`/`{{timenow}}` when given. */
   readonly time?: number;
+  /** How sure the sender is, 0 … 1 (a value above 1 is read as a percentage: `70` → 0.7). */
+  readonly confidence?: number;
   readonly indicators: Readonly<Record<string, IndicatorValue>>;
   /** The passphrase the alert carried (never stored or echoed). */
   readonly passphrase?: string;
@@ -66,6 +69,7 @@ const ALIASES: Readonly<Record<string, string>> = {
   passphrase: 'passphrase', secret: 'passphrase',
   contracts: 'contracts', qty: 'contracts', quantity: 'contracts', size: 'contracts',
   time: 'time', timenow: 'time',
+  confidence: 'confidence',
   indicators: 'indicators',
 };
 
@@ -174,6 +178,12 @@ function build(c: Record<string, unknown>, extra: Record<string, unknown>, forma
     if (!timeframe) throw new AlertParseError(`"${String(c.timeframe)}" is not a timeframe (1, 5, 60, 1D, 1h…)`, 'timeframe');
   }
   const time = c.time !== undefined && c.time !== null && c.time !== '' ? toTime(c.time) : undefined;
+  let confidence: number | undefined;
+  if (c.confidence !== undefined && c.confidence !== null && c.confidence !== '') {
+    confidence = toNumber(c.confidence, 'confidence');
+    if (!(confidence >= 0 && confidence <= 100)) throw new AlertParseError(`confidence must be 0 … 1 (or a percentage up to 100), got ${confidence}`, 'confidence');
+    if (confidence > 1) confidence /= 100;
+  }
   if (c.strategy !== undefined && typeof c.strategy !== 'string') throw new AlertParseError('strategy must be text', 'strategy');
   const strategy = typeof c.strategy === 'string' && c.strategy.trim() !== '' ? c.strategy.trim().slice(0, 200) : undefined;
   if (c.passphrase !== undefined && typeof c.passphrase !== 'string') throw new AlertParseError('passphrase must be text', 'passphrase');
@@ -194,6 +204,7 @@ function build(c: Record<string, unknown>, extra: Record<string, unknown>, forma
     ...(timeframe !== undefined ? { timeframe } : {}),
     ...(contracts !== undefined ? { contracts } : {}),
     ...(time !== undefined ? { time } : {}),
+    ...(confidence !== undefined ? { confidence } : {}),
     ...(typeof c.passphrase === 'string' ? { passphrase: c.passphrase } : {}),
   };
 }

@@ -18,6 +18,8 @@ export interface StartCommandValues extends Omit<StartOptionValues, 'speed'> {
   host?: string;
   database?: string;
   sessionToken: boolean;
+  /** The decision core (AI scalping service) trades from the start. */
+  ai?: boolean;
 }
 
 export function registerStart(program: Command): void {
@@ -39,6 +41,7 @@ Examples:
     .option('--host <host>', 'server address (default 127.0.0.1: this machine only)')
     .option('--database <url>', 'where the server keeps orders and the audit log (default: DATABASE_URL, else sqlite:./data/arbiter.db)')
     .option('--no-session-token', 'do not create the dashboard\'s session admin token')
+    .option('--ai', 'let the decision core (AI scalping service: heads, consensus, Kelly sizing, risk) trade from the start; without it, it votes and records its decisions but trades only once switched on (POST /api/v1/ai/scalping/toggle)')
     .action(async (options: StartCommandValues) => {
       const { runPaperCommand } = await import('../run-paper.js');
       await runPaperCommand(options);

@@ -73,12 +73,17 @@ export async function saveModel(registry: Pick<ModelRegistry, 'register'>, train
   return record;
 }
 
-/** Reads and validates an artefact file (a `file:` URI or a path). */
+/**
+ * Reads and validates an artefact: a `file:` URI, a path, or a base64 `data:` URI (models trained
+ * by the API's jobs keep their artefact in the registry row, so every server sharing the
+ * database can load them).
+ */
 export function readModelArtifact(uri: string): LogisticModel {
-  const path = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+  const inline = uri.startsWith('data:');
+  const path = inline ? 'data: URI' : uri.startsWith('file:') ? fileURLToPath(uri) : uri;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = JSON.parse(inline ? Buffer.from(uri.slice(uri.indexOf(',') + 1), 'base64').toString('utf8') : readFileSync(path, 'utf8'));
   } catch (error) {
     throw new DataError(`cannot read the model artefact: ${errorMessage(error)}`, { source: path }, { cause: error });
   }

@@ -156,6 +156,14 @@ export class ScalpingService {
     await this.ensemble?.flush();
   }
 
+  /**
+   * The service's ensemble (its heads, consensus settings, learned weights and calibrations) once a
+   * kernel or a backtest has set the service up; for readers such as the API, never to drive it.
+   */
+  get core(): Ensemble | undefined {
+    return this.ensemble;
+  }
+
   status(): ScalpingStatus {
     const ctx = this.ctx;
     const now = ctx?.time ?? null;
@@ -273,13 +281,21 @@ export class ScalpingService {
     }
     if (!this.halted && this.dayStartEquity > 0 && (this.dayStartEquity - ctx.portfolio.equity) / this.dayStartEquity >= this.config.maxDailyLoss) {
       this.halted = true;
-      for (const symbol of this.symbols) this.closeNow(symbol, 'daily_loss', ctx);
+      for (const symbol of this.symbols) if (this.owns(symbol, ctx)) this.closeNow(symbol, 'daily_loss', ctx);
     }
+  }
+
+  /**
+   * True when the symbol's open trade is the scalper's (its entries are tagged with its decision
+   * ids). On an account shared with another strategy the scalper manages only its own positions.
+   */
+  private owns(symbol: string, ctx: StrategyContext): boolean {
+    return ctx.portfolio.openTrade(symbol)?.entryTag?.startsWith(`${this.options.idPrefix ?? 'S-'}D-`) === true;
   }
 
   private manageOpen(symbol: string, now: number, ctx: StrategyContext): void {
     const open = ctx.portfolio.openTrade(symbol);
-    if (open && now - open.entryTime >= this.config.holdTimeMs) this.closeNow(symbol, 'hold_time', ctx);
+    if (open && now - open.entryTime >= this.config.holdTimeMs && this.owns(symbol, ctx)) this.closeNow(symbol, 'hold_time', ctx);
   }
 
   /**
@@ -297,13 +313,14 @@ export class ScalpingService {
   private act(decision: Decision, bar: Bar, ctx: StrategyContext, state: SymbolState): void {
     const ensemble = this.ensemble!;
     if (decision.action === 'close') {
-      ensemble.executed(decision, this.closeNow(bar.symbol, 'consensus', ctx));
+      if (this.owns(bar.symbol, ctx)) ensemble.executed(decision, this.closeNow(bar.symbol, 'consensus', ctx));
       return;
     }
     if (decision.action !== 'buy' && decision.action !== 'sell') return;
     const reverses = ctx.position(bar.symbol).quantity !== 0;
     if (!this.enabled) return this.skip('disabled');
     if (this.halted) return this.skip('daily loss limit');
+    if (reverses && !this.owns(bar.symbol, ctx)) return this.skip('position of another strategy');
     const open = this.symbols.filter((s) => ctx.position(s).quantity !== 0).length;
     if (!reverses && open >= this.config.maxPositions) return this.skip('max positions');
     const atr = state.atr.value;
