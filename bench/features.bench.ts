@@ -1,7 +1,7 @@
 /**
  * Feature generation speed over ≥ 1,000,000 real 1-minute bars (the bundled BTC perpetual series
  * repeated end to end with shifted timestamps, as the engine benchmark builds it):
- * - `features.default.batch`: the whole default set (170 features, including 1h and 4h
+ * - `features.default.batch`: the whole default set (155 features on 1m bars, including 1h and 4h
  *   multi-timeframe features) with `generateFeatures`, columnar. Target (issue 3): under 2 s.
  * - `features.default.incremental`: the same set with one `FeatureStream`, `update(bar)` per bar.
  * No JavaScript library computes a comparable feature set, so there is no peer; the indicator

@@ -3,9 +3,11 @@ import { ConfigurationError, DataError } from '../core/errors.js';
 import { BarTable } from '../model/bar.js';
 import { defaultFeatureSet, defaultHigherTimeframes } from './default-set.js';
 import { featureFrameJsonChunks, featureFrameToCsv, featureFrameToJson } from './frame.js';
-import { finiteOrNaN } from './kinds.js';
+import { BatchContext } from './context.js';
+import { batchFeature, finiteOrNaN } from './kinds.js';
 import { createFeatureStream, featureColumn, generateFeatures } from './pipeline.js';
 import { defineFeatureSet } from './schema.js';
+import type { FeatureDefinition } from './types.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 const MIN5 = 5 * 60_000;
@@ -135,5 +137,67 @@ describe('feature frames', () => {
     const own = Float64Array.from([Infinity]);
     expect(finiteOrNaN(own)).toBe(own);
     expect(own[0]).toBeNaN();
+  });
+});
+
+describe('indicator lines shared between features', () => {
+  /** 600 5m bars with some movement, so that every indicator below has values. */
+  function wavyBars(): BarTable {
+    const rows = [];
+    for (let i = 0; i < 600; i++) {
+      const c = 100 + 5 * Math.sin(i / 17) + (i % 7) * 0.3;
+      rows.push({ time: T0 + i * MIN5, open: c - 0.2, high: c + 0.6 + (i % 3) * 0.1, low: c - 0.7, close: c, volume: 10 + (i % 11) });
+    }
+    return BarTable.fromBars('TEST', '5m', rows);
+  }
+
+  const sma20 = { kind: 'indicator', indicator: 'sma', params: { period: 20 } } as const;
+  // The same lines read raw, transformed (a line given to its last reader to overwrite), in
+  // ratios and channels, in both orders; bbands and keltner lines that nobody reads are reused.
+  const features: Record<string, FeatureDefinition> = {
+    dist_first: { ...sma20, transform: 'distance' },
+    raw_after: sma20,
+    ratio_last: { kind: 'ratio', numerator: { indicator: 'sma', params: { period: 20 } }, denominator: { indicator: 'ema', params: { period: 30 } } },
+    ema_raw: { kind: 'indicator', indicator: 'ema', params: { period: 30 } },
+    ema_rel: { kind: 'indicator', indicator: 'ema', params: { period: 30 }, transform: 'relative', scale: 100 },
+    kc_pos: { kind: 'channel', indicator: 'keltner', params: { period: 20 }, measure: 'position' },
+    kc_width: { kind: 'channel', indicator: 'keltner', params: { period: 20 }, measure: 'width' },
+    kc_upper: { kind: 'indicator', indicator: 'keltner', params: { period: 20 }, line: 'upper', transform: 'distance' },
+    bb_b: { kind: 'indicator', indicator: 'bbands', params: { period: 20 }, line: 'percentB' },
+    candle: { kind: 'candle', shape: 'upper_wick' },
+    hour: { kind: 'time', unit: 'hour_of_day', wave: 'sin' },
+    dojis: { kind: 'indicator', indicator: 'cdl_doji' },
+    hammers: { kind: 'indicator', indicator: 'cdl_hammer' },
+  };
+
+  it('give every feature the value the stream gives, whatever the order of its readers', () => {
+    const bars = wavyBars();
+    for (const names of [Object.keys(features), Object.keys(features).reverse()]) {
+      const set = defineFeatureSet('shared', Object.fromEntries(names.map((n) => [n, features[n]!])));
+      const frame = generateFeatures(bars, set);
+      const stream = createFeatureStream(set, { timeframe: '5m' });
+      for (let i = 0; i < bars.length; i++) {
+        const row = stream.update(bars.bar(i));
+        frame.names.forEach((name, k) => {
+          const a = frame.columns[k]![i]!;
+          const b = row[k]!;
+          if (!(Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b)))) expect(a, `${name} at ${i}`).toBe(b);
+        });
+      }
+      // Columns are distinct arrays unless the features are the same definition.
+      expect(new Set(frame.columns).size).toBe(frame.columns.length);
+    }
+  });
+
+  it('compute a line again when a read was not announced after the line was given away', () => {
+    const bars = wavyBars();
+    const ctx = new BatchContext(bars);
+    // No announcements: the distance feature may overwrite the line it reads...
+    const distance = batchFeature(ctx, { ...sma20, transform: 'distance' }, 'd');
+    // ...so a later raw read must not see the overwritten values.
+    const raw = batchFeature(ctx, sma20, 'r');
+    const fresh = generateFeatures(bars, defineFeatureSet('r', { r: sma20 })).columns[0]!;
+    expect(Array.from(raw)).toEqual(Array.from(fresh));
+    expect(distance).not.toBe(raw);
   });
 });

@@ -5,9 +5,10 @@
  */
 import { ConfigurationError } from '../core/errors.js';
 import type { BarInput } from '../indicators/index.js';
+import { withCheckedColumns } from '../indicators/core/kernels.js';
 import type { BarTable } from '../model/bar.js';
 import { BatchContext, StreamContext, throwOutOfOrder } from './context.js';
-import { batchFeature, finiteOrNaN, streamFeature, type Reader } from './kinds.js';
+import { announceIndicators, batchFeature, finiteOrNaN, streamFeature, type Reader } from './kinds.js';
 import type { FeatureSet } from './types.js';
 
 /** Features by column: `columns[k]` holds feature `names[k]` for every bar of the table. */
@@ -33,22 +34,28 @@ export interface GenerateOptions {
 
 /**
  * Every feature of `set` over `table`, columnar. This is the function the CLI's `features` command
- * and the API's `features/generate` endpoint call.
+ * and the API's `features/generate` endpoint call. The table must not change during the call
+ * (`onProgress` included): its columns are checked once, then read by every indicator.
  * @example
  * const { table } = await loadBars('data/bundled/BTC_USDT-1h.csv');
  * const frame = generateFeatures(table, defaultFeatureSet(table.timeframe));
  * frame.columns[frame.names.indexOf('rsi_14')];
  */
 export function generateFeatures(table: BarTable, set: FeatureSet, options: GenerateOptions = {}): FeatureFrame {
-  const ctx = new BatchContext(table);
-  const names = Object.keys(set.features);
-  const columns: Float64Array[] = [];
-  for (const [k, name] of names.entries()) {
-    const column = batchFeature(ctx, set.features[name]!, `features.${name}`);
-    columns.push(finiteOrNaN(column, ctx.isCached(column)));
-    options.onProgress?.(k + 1, names.length, name);
-  }
-  return { set: set.name, symbol: table.symbol, timeframe: table.timeframe, time: table.time, names, columns };
+  // The bars are checked once for all indicators (see `BatchContext`); they cannot change while
+  // this synchronous call runs.
+  return withCheckedColumns(() => {
+    const ctx = new BatchContext(table);
+    const names = Object.keys(set.features);
+    const columns: Float64Array[] = [];
+    for (const name of names) announceIndicators(ctx, set.features[name]!);
+    for (const [k, name] of names.entries()) {
+      const column = batchFeature(ctx, set.features[name]!, `features.${name}`);
+      columns.push(ctx.isKnownFinite(column) ? column : ctx.markFinite(finiteOrNaN(column, ctx.isCached(column))));
+      options.onProgress?.(k + 1, names.length, name);
+    }
+    return { set: set.name, symbol: table.symbol, timeframe: table.timeframe, time: table.time, names, columns };
+  });
 }
 
 /** The column of feature `name` in a frame. */

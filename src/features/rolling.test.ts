@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RESYNC_EVERY, RollingAutocorr, RollingHigherMoment, RollingRank, rollingAutocorr, rollingHigherMoment, rollingRank } from './rolling.js';
+import { RESYNC_EVERY, RollingAutocorr, RollingHigherMoment, RollingRank, rollingAutocorr, rollingHigherMoment, rollingRank, rollingSkewKurt } from './rolling.js';
 import { rollingZScore } from './normalize.js';
 
 /** pandas' bias-corrected skewness of a sample (Series.skew). */
@@ -169,5 +169,46 @@ describe('rollingZScore', () => {
     // [2, 3, 4]: mean 3, population σ √(2/3)
     expect(out[3]).toBeCloseTo(1 / Math.sqrt(2 / 3), 12);
     expect(Number.isNaN(out[1]!)).toBe(true);
+  });
+});
+
+describe('batch forms', () => {
+  /** Returns with NaN gaps (restarts), runs of equal values and zeros, long enough to re-sum several times. */
+  function gappy(n: number, seed: number): Float64Array {
+    const xs = returns(n, seed);
+    for (let i = 0; i < n; i++) {
+      if (i % 997 === 996) xs[i] = NaN;
+      else if (i % 1500 < 30) xs[i] = i % 1500 < 15 ? 0 : 0.001;
+    }
+    return xs;
+  }
+
+  it('give the classes\' values bit for bit, across NaN restarts and re-summations', () => {
+    const xs = gappy(3 * RESYNC_EVERY + 501, 3);
+    const same = (batch: Float64Array, feed: (x: number) => number, label: string): void => {
+      for (let i = 0; i < xs.length; i++) {
+        const v = feed(xs[i]!);
+        if (!(Object.is(v, batch[i]) || (Number.isNaN(v) && Number.isNaN(batch[i]!)))) expect(batch[i], `${label} at ${i}`).toBe(v);
+      }
+    };
+    for (const window of [4, 20, 61]) {
+      const both = rollingSkewKurt(xs, window);
+      const skew = new RollingHigherMoment('skew', window);
+      const kurt = new RollingHigherMoment('kurt', window);
+      same(both.skew, (x) => skew.update(x), `skew(${window}) with kurt`);
+      same(both.kurt, (x) => kurt.update(x), `kurt(${window}) with skew`);
+      const alone = new RollingHigherMoment('skew', window);
+      same(rollingHigherMoment(xs, 'skew', window), (x) => alone.update(x), `skew(${window})`);
+    }
+    const skew3 = new RollingHigherMoment('skew', 3);
+    same(rollingHigherMoment(xs, 'skew', 3), (x) => skew3.update(x), 'skew(3)');
+    for (const [lag, window] of [[1, 3], [1, 20], [5, 60], [7, 4]] as const) {
+      const ac = new RollingAutocorr(lag, window);
+      same(rollingAutocorr(xs, lag, window), (x) => ac.update(x), `autocorr(${lag}, ${window})`);
+    }
+  });
+
+  it('reject windows too short for kurtosis when both are asked for', () => {
+    expect(() => rollingSkewKurt(Float64Array.from([1, 2, 3]), 3)).toThrow('kurt.window');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Rolling statistics the indicator library does not have: skewness, excess kurtosis,
  * autocorrelation and percentile rank. Each is one incremental class (`update(x)` → value, NaN
- * while warming up); the batch forms loop over the same class, so both give identical numbers.
+ * while warming up); the batch forms run the class's statements in a loop (state in local
+ * variables), so both give identical numbers.
  *
  * Like the indicators (policy `reset`), a NaN or infinite input resets the statistic, which then
  * warms up again. Power sums are re-computed exactly from the window every {@link RESYNC_EVERY}
@@ -316,19 +317,183 @@ export class RollingRank {
   }
 }
 
-/** Batch skewness/kurtosis: the {@link RollingHigherMoment} class over a column. */
+// ---- batch forms -------------------------------------------------------------------------------
+// The classes' `update` written as loops over a column, with the state in local variables (about
+// three times faster than a call per value): the same statements in the same order, the same
+// ring buffer (its order decides the order of the exact re-summation) and the same resets at
+// invalid inputs, so the numbers are the classes'. rolling.test.ts holds them to the classes.
+
+/** Batch skewness/kurtosis: what {@link RollingHigherMoment} gives over a column. */
 export function rollingHigherMoment(values: Float64Array, stat: 'skew' | 'kurt', window: number): Float64Array {
-  const k = new RollingHigherMoment(stat, window);
+  checkWindow(stat, window, stat === 'skew' ? 3 : 4);
   const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = k.update(values[i]!);
+  higherMomentsInto(values, window, stat === 'skew' ? out : undefined, stat === 'kurt' ? out : undefined);
   return out;
 }
 
-/** Batch autocorrelation: the {@link RollingAutocorr} class over a column. */
+/** Batch skewness and kurtosis together (window ≥ 4): one pass gives both, from the same power sums. */
+export function rollingSkewKurt(values: Float64Array, window: number): { readonly skew: Float64Array; readonly kurt: Float64Array } {
+  checkWindow('kurt', window, 4);
+  const skew = new Float64Array(values.length);
+  const kurt = new Float64Array(values.length);
+  higherMomentsInto(values, window, skew, kurt);
+  return { skew, kurt };
+}
+
+/** Rolling skewness into `skew` and excess kurtosis into `kurt` (either may be omitted) in one pass. */
+function higherMomentsInto(values: Float64Array, n: number, skew: Float64Array | undefined, kurt: Float64Array | undefined): void {
+  const buf = new Float64Array(n);
+  let pos = 0;
+  let filled = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let s4 = 0;
+  let sinceSync = 0;
+  let last = NaN;
+  let run = 0;
+  const skewScale = Math.sqrt(n * (n - 1)) / (n - 2);
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]!;
+    if (x - x !== 0) {
+      pos = filled = sinceSync = run = 0;
+      s1 = s2 = s3 = s4 = 0;
+      last = NaN;
+      if (skew) skew[i] = NaN;
+      if (kurt) kurt[i] = NaN;
+      continue;
+    }
+    const x2 = x * x;
+    if (filled === n) {
+      const o = buf[pos]!;
+      const o2 = o * o;
+      s1 += x - o;
+      s2 += x2 - o2;
+      s3 += x2 * x - o2 * o;
+      s4 += x2 * x2 - o2 * o2;
+    } else {
+      filled++;
+      s1 += x;
+      s2 += x2;
+      s3 += x2 * x;
+      s4 += x2 * x2;
+    }
+    buf[pos] = x;
+    pos = pos + 1 === n ? 0 : pos + 1;
+    run = x === last ? run + 1 : 1;
+    last = x;
+    if (++sinceSync >= RESYNC_EVERY && filled === n) {
+      s1 = s2 = s3 = s4 = 0;
+      for (let j = 0; j < n; j++) {
+        const v = buf[j]!;
+        const v2 = v * v;
+        s1 += v;
+        s2 += v2;
+        s3 += v2 * v;
+        s4 += v2 * v2;
+      }
+      sinceSync = 0;
+    }
+    let sk = NaN;
+    let ku = NaN;
+    if (filled === n && run < n) {
+      const mean = s1 / n;
+      const raw2 = s2 / n;
+      const m2 = raw2 - mean * mean;
+      if (!(m2 <= DEGENERATE * raw2)) {
+        const raw3 = s3 / n;
+        const m3 = raw3 - 3 * mean * raw2 + 2 * mean * mean * mean;
+        sk = skewScale * (m3 / (m2 * Math.sqrt(m2)));
+        if (kurt) {
+          const raw4 = s4 / n;
+          const mean2 = mean * mean;
+          const m4 = raw4 - 4 * mean * raw3 + 6 * mean2 * raw2 - 3 * mean2 * mean2;
+          ku = ((n - 1) * ((n + 1) * (m4 / (m2 * m2)) - 3 * (n - 1))) / ((n - 2) * (n - 3));
+        }
+      }
+    }
+    if (skew) skew[i] = sk;
+    if (kurt) kurt[i] = ku;
+  }
+}
+
+/**
+ * Batch autocorrelation: what {@link RollingAutocorr} gives over a column. The class's ring holds
+ * the last inputs since its last reset, so its `at(ago)` is `values[i − ago]` here (`i` the
+ * current input; `start` the first input after the last reset).
+ */
 export function rollingAutocorr(values: Float64Array, lag: number, window: number): Float64Array {
-  const k = new RollingAutocorr(lag, window);
+  const size = new RollingAutocorr(lag, window).window + lag; // validates lag and window
   const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = k.update(values[i]!);
+  let filled = 0;
+  let pairs = 0;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  let sinceSync = 0;
+  let last = NaN;
+  let run = 0;
+  const n = window;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]!;
+    if (x - x !== 0) {
+      filled = pairs = sinceSync = run = 0;
+      sx = sy = sxx = syy = sxy = 0;
+      last = NaN;
+      out[i] = NaN;
+      continue;
+    }
+    if (pairs === window) {
+      // The oldest pair leaves: the class reads it before storing x, one input earlier.
+      const ox = values[i - window]!;
+      const oy = values[i - window - lag]!;
+      sx -= ox;
+      sy -= oy;
+      sxx -= ox * ox;
+      syy -= oy * oy;
+      sxy -= ox * oy;
+      pairs--;
+    }
+    if (filled < size) filled++;
+    if (filled > lag) {
+      const y = values[i - lag]!;
+      sx += x;
+      sy += y;
+      sxx += x * x;
+      syy += y * y;
+      sxy += x * y;
+      pairs++;
+    }
+    run = x === last ? run + 1 : 1;
+    last = x;
+    if (++sinceSync >= RESYNC_EVERY && pairs === window) {
+      sx = sy = sxx = syy = sxy = 0;
+      for (let k = 0; k < window; k++) {
+        const a = values[i - k]!;
+        const b = values[i - k - lag]!;
+        sx += a;
+        sy += b;
+        sxx += a * a;
+        syy += b * b;
+        sxy += a * b;
+      }
+      sinceSync = 0;
+    }
+    if (pairs < window) {
+      out[i] = NaN;
+      continue;
+    }
+    const vx = n * sxx - sx * sx;
+    const vy = n * syy - sy * sy;
+    if (run >= window || vx <= DEGENERATE * n * sxx || vy <= DEGENERATE * n * syy) {
+      out[i] = NaN;
+      continue;
+    }
+    const r = (n * sxy - sx * sy) / Math.sqrt(vx * vy);
+    out[i] = r > 1 ? 1 : r < -1 ? -1 : r;
+  }
   return out;
 }
 

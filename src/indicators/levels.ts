@@ -623,19 +623,28 @@ function fractalsInto(c: Pick<OhlcvColumns, 'high' | 'low'>, from: number, to: n
   fillNaN(up, from, start);
   fillNaN(down, from, start);
   for (let i = start; i < to; i++) {
-    const pivot = i - right;
-    const ph = high[pivot]!;
-    const pl = low[pivot]!;
-    let u = 1;
-    let d = 1;
-    for (let j = i - size + 1; j <= i; j++) {
-      if (j === pivot) continue;
-      if (high[j]! >= ph) u = 0;
-      if (low[j]! <= pl) d = 0;
-    }
-    up[i] = u;
-    down[i] = d;
+    up[i] = isStrictMax(high, i - size + 1, i - right, i) ? 1 : 0;
+    down[i] = isStrictMin(low, i - size + 1, i - right, i) ? 1 : 0;
   }
+}
+
+// The fractal tests of the classes (`>=` / `<=` against every other bar of the pattern), stopping
+// at the first bar that beats the pivot: most bars are not pivots, and most fail within a few.
+
+/** True when `a[pivot]` is greater than every other value of `a[first..last]`. */
+function isStrictMax(a: Float64Array, first: number, pivot: number, last: number): boolean {
+  const p = a[pivot]!;
+  for (let j = pivot + 1; j <= last; j++) if (a[j]! >= p) return false;
+  for (let j = pivot - 1; j >= first; j--) if (a[j]! >= p) return false;
+  return true;
+}
+
+/** True when `a[pivot]` is less than every other value of `a[first..last]`. */
+function isStrictMin(a: Float64Array, first: number, pivot: number, last: number): boolean {
+  const p = a[pivot]!;
+  for (let j = pivot + 1; j <= last; j++) if (a[j]! <= p) return false;
+  for (let j = pivot - 1; j >= first; j--) if (a[j]! <= p) return false;
+  return true;
 }
 
 /** Batch fractals. */
@@ -653,54 +662,75 @@ export function fractals(c: Pick<OhlcvColumns, 'high' | 'low'>, options?: Fracta
   return { up, down };
 }
 
-/** Swing levels over `[from, to)`: fractal pivots remembered in two rings, searched every bar. */
+/**
+ * Swing levels over `[from, to)`. The class keeps the last `count` pivots in rings and searches
+ * them all every bar; here each ring also has a sorted copy, so the nearest level above (below)
+ * the close is found by moving an index from where it was on the previous bar (the close moves
+ * little from bar to bar). The same levels: a minimum or maximum does not depend on the search.
+ */
 function swingLevelsInto(c: Pick<OhlcvColumns, 'high' | 'low' | 'close'>, from: number, to: number, layout: SwingLevels['layout'], support: Float64Array, resistance: Float64Array): void {
   const { left, right, count } = layout;
   const size = left + right + 1;
   const { high, low, close } = c;
-  const highs = new Float64Array(count);
-  const lows = new Float64Array(count);
-  let nh = 0;
-  let nl = 0;
-  let ph = 0;
-  let pl = 0;
+  const highs = new SortedRing(count);
+  const lows = new SortedRing(count);
+  let above = 0; // highs.sorted[0, above) <= close < highs.sorted[above]
+  let below = 0; // lows.sorted[0, below) < close <= lows.sorted[below]
   const start = Math.min(to, from + size - 1);
   fillNaN(support, from, start);
   fillNaN(resistance, from, start);
   for (let i = start; i < to; i++) {
     const pivot = i - right;
-    const hp = high[pivot]!;
-    const lp = low[pivot]!;
-    let up = true;
-    let down = true;
-    for (let j = i - size + 1; j <= i; j++) {
-      if (j === pivot) continue;
-      if (high[j]! >= hp) up = false;
-      if (low[j]! <= lp) down = false;
-    }
-    if (up) {
-      highs[ph] = hp;
-      ph = ph + 1 === count ? 0 : ph + 1;
-      if (nh < count) nh++;
-    }
-    if (down) {
-      lows[pl] = lp;
-      pl = pl + 1 === count ? 0 : pl + 1;
-      if (nl < count) nl++;
-    }
+    if (isStrictMax(high, i - size + 1, pivot, i)) highs.push(high[pivot]!);
+    if (isStrictMin(low, i - size + 1, pivot, i)) lows.push(low[pivot]!);
     const cl = close[i]!;
-    let res = Infinity;
-    for (let k = 0; k < nh; k++) {
-      const h = highs[k]!;
-      if (h > cl && h < res) res = h;
+    const hs = highs.sorted;
+    const nh = highs.size;
+    if (above > nh) above = nh;
+    while (above < nh && hs[above]! <= cl) above++;
+    while (above > 0 && hs[above - 1]! > cl) above--;
+    resistance[i] = above < nh ? hs[above]! : NaN;
+    const ls = lows.sorted;
+    const nl = lows.size;
+    if (below > nl) below = nl;
+    while (below < nl && ls[below]! < cl) below++;
+    while (below > 0 && ls[below - 1]! >= cl) below--;
+    support[i] = below > 0 ? ls[below - 1]! : NaN;
+  }
+}
+
+/** The last `capacity` values pushed, also kept in ascending order in `sorted[0, size)`. */
+class SortedRing {
+  readonly sorted: Float64Array;
+  private readonly ring: Float64Array;
+  private pos = 0;
+  size = 0;
+
+  constructor(private readonly capacity: number) {
+    this.sorted = new Float64Array(capacity);
+    this.ring = new Float64Array(capacity);
+  }
+
+  push(x: number): void {
+    const sorted = this.sorted;
+    let n = this.size;
+    if (n === this.capacity) {
+      // Drop one copy of the value leaving the ring.
+      const old = this.ring[this.pos]!;
+      let k = 0;
+      while (sorted[k] !== old) k++;
+      for (; k + 1 < n; k++) sorted[k] = sorted[k + 1]!;
+      n--;
     }
-    let sup = -Infinity;
-    for (let k = 0; k < nl; k++) {
-      const l = lows[k]!;
-      if (l < cl && l > sup) sup = l;
+    let k = n;
+    while (k > 0 && sorted[k - 1]! > x) {
+      sorted[k] = sorted[k - 1]!;
+      k--;
     }
-    resistance[i] = res === Infinity ? NaN : res;
-    support[i] = sup === -Infinity ? NaN : sup;
+    sorted[k] = x;
+    this.size = n + 1;
+    this.ring[this.pos] = x;
+    this.pos = this.pos + 1 === this.capacity ? 0 : this.pos + 1;
   }
 }
 

@@ -7,7 +7,7 @@ import { enumOption, intOption, requireFasterThan } from './core/options.js';
 import type { CommonOptions, PriceIndicator } from './core/types.js';
 import { RollingMax, RollingMin, RollingSum, RollingWindow } from './core/windows.js';
 import { EmaCore, emaWarmup } from './core/ema.js';
-import { borrowScratch, emaInto, fillNaN, isStrict, releaseScratch, rollingMaxInto, rollingMinInto, rollingSumInto, runClass, runSegments, validEnd1 } from './core/kernels.js';
+import { borrowScratch, emaChainStart, emaInto, fillNaN, isStrict, rawStochasticInto, releaseScratch, rollingMaxInto, rollingMinInto, rollingSumInto, runClass, runSegments, validEnd1 } from './core/kernels.js';
 import { EMA, EMA_SEEDS, MA_TYPES, createMovingAverage, movingAverageInto, movingAverageWarmup, type EmaSeed, type MaType } from './moving-averages.js';
 
 /**
@@ -682,12 +682,15 @@ export class StochRSI extends IndicatorBase implements PriceIndicator {
  * rolling sums (`smoothing: 'sum'`).
  */
 function gainLossInto(src: Float64Array, from: number, to: number, ind: RSI | CMO, cmo: boolean, out: Float64Array): void {
-  const n = ind.period;
-  const warmup = ind.warmup;
+  // Plain values for the kernel: V8 then keeps one optimised version for RSI and CMO alike.
+  gainLossKernel(src, from, to, ind.period, ind.warmup, ind.smoothing === 'sum', ind.seed, cmo, out);
+}
+
+function gainLossKernel(src: Float64Array, from: number, to: number, n: number, warmup: number, sum: boolean, seed: GainLossSeed, cmo: boolean, out: Float64Array): void {
   const decay = (n - 1) / n;
   const inv = 1 / n;
   const ready = from + warmup;
-  if (ind.smoothing === 'sum') {
+  if (sum) {
     // Changes from the second input on, summed over the last `period` of them.
     const g = borrowScratch(src.length);
     const l = borrowScratch(src.length);
@@ -713,7 +716,6 @@ function gainLossInto(src: Float64Array, from: number, to: number, ind: RSI | CM
     releaseScratch(g, l, gs, ls);
     return;
   }
-  const seed = ind.seed;
   const steady = seed === 'ewm' ? 1 : n + 1;
   let prev = 0;
   let gain = 0;
@@ -805,14 +807,16 @@ export function mom(values: Float64Array, options?: PeriodOnlyOptions): Float64A
   const ind = new MOM(options);
   const p = ind.period;
   const out = new Float64Array(values.length);
-  const kernel = (a: number, b: number): boolean => {
-    const start = Math.min(b, a + p);
-    fillNaN(out, a, start);
-    for (let i = start; i < b; i++) out[i] = values[i]! - values[i - p]!;
-    return true;
-  };
+  const kernel = (a: number, b: number): boolean => (momInto(values, a, b, p, out), true);
   if (!runSegments(values.length, isStrict(options), (f) => validEnd1(values, f), kernel, [out])) runClass(ind, values, out);
   return out;
+}
+
+/** MOM over `[from, to)`. */
+function momInto(values: Float64Array, from: number, to: number, p: number, out: Float64Array): void {
+  const start = Math.min(to, from + p);
+  fillNaN(out, from, start);
+  for (let i = start; i < to; i++) out[i] = values[i]! - values[i - p]!;
 }
 
 /** Batch ROC (any {@link RocMode}). */
@@ -822,17 +826,19 @@ export function roc(values: Float64Array, options?: RocOptions): Float64Array {
   const scale = ind.mode === 'roc' || ind.mode === 'rocr100' ? 100 : 1;
   const offset = ind.mode === 'roc' || ind.mode === 'rocp' ? 1 : 0;
   const out = new Float64Array(values.length);
-  const kernel = (a: number, b: number): boolean => {
-    const start = Math.min(b, a + p);
-    fillNaN(out, a, start);
-    for (let i = start; i < b; i++) {
-      const prev = values[i - p]!;
-      out[i] = prev === 0 ? 0 : (values[i]! / prev - offset) * scale;
-    }
-    return true;
-  };
+  const kernel = (a: number, b: number): boolean => (rocInto(values, a, b, p, offset, scale, out), true);
   if (!runSegments(values.length, isStrict(options), (f) => validEnd1(values, f), kernel, [out])) runClass(ind, values, out);
   return out;
+}
+
+/** ROC over `[from, to)`: `(value / value p back − offset) × scale` (0 after a zero). */
+function rocInto(values: Float64Array, from: number, to: number, p: number, offset: number, scale: number, out: Float64Array): void {
+  const start = Math.min(to, from + p);
+  fillNaN(out, from, start);
+  for (let i = start; i < to; i++) {
+    const prev = values[i - p]!;
+    out[i] = prev === 0 ? 0 : (values[i]! / prev - offset) * scale;
+  }
 }
 
 export interface MacdLines {
@@ -844,22 +850,16 @@ export interface MacdLines {
 /** MACD over `src[from..to)`: the line into `m`, the signal into `s`, the histogram into `h`. */
 function macdInto(src: Float64Array, from: number, to: number, ind: MACD, m: Float64Array, s: Float64Array, h: Float64Array): boolean {
   const { allEma, skip, lineStart, fast, slow, signal } = ind.layout;
-  const lineFrom = Math.min(to, from + lineStart);
-  let valueFrom: number;
   if (allEma) {
-    // The bare recursions (EmaCore) as MACD's fast path runs them: no warm-up of their own.
-    emaInto(src, from, to, slow.alpha, slow.seedLength, 0, s);
-    emaInto(src, Math.min(to, from + skip), to, fast.alpha, fast.seedLength, 0, h);
-    for (let i = lineFrom; i < to; i++) m[i] = h[i]! - s[i]!;
-    emaInto(m, lineFrom, to, signal.alpha, signal.seedLength, ind.layout.signalWarmup, s);
-    valueFrom = Math.min(to, lineFrom + ind.layout.signalWarmup);
-  } else {
-    if (!movingAverageInto(slow.type, ind.slowPeriod, { seed: slow.seed }, src, from, to, s)) return false;
-    if (!movingAverageInto(fast.type, ind.fastPeriod, { seed: fast.seed }, src, Math.min(to, from + skip), to, h)) return false;
-    for (let i = lineFrom; i < to; i++) m[i] = h[i]! - s[i]!;
-    if (!movingAverageInto(signal.type, ind.signalPeriod, { seed: signal.seed }, m, lineFrom, to, s)) return false;
-    valueFrom = Math.min(to, lineFrom + movingAverageWarmup(signal.type, ind.signalPeriod, { seed: signal.seed }));
+    macdEmaInto(src, from, to, ind.layout, m, s, h);
+    return true;
   }
+  const lineFrom = Math.min(to, from + lineStart);
+  if (!movingAverageInto(slow.type, ind.slowPeriod, { seed: slow.seed }, src, from, to, s)) return false;
+  if (!movingAverageInto(fast.type, ind.fastPeriod, { seed: fast.seed }, src, Math.min(to, from + skip), to, h)) return false;
+  for (let i = lineFrom; i < to; i++) m[i] = h[i]! - s[i]!;
+  if (!movingAverageInto(signal.type, ind.signalPeriod, { seed: signal.seed }, m, lineFrom, to, s)) return false;
+  const valueFrom = Math.min(to, lineFrom + movingAverageWarmup(signal.type, ind.signalPeriod, { seed: signal.seed }));
   for (let i = from; i < valueFrom; i++) m[i] = s[i] = h[i] = NaN;
   for (let i = valueFrom; i < to; i++) {
     const v = m[i]!;
@@ -867,6 +867,41 @@ function macdInto(src: Float64Array, from: number, to: number, ind: MACD, m: Flo
     h[i] = v - sig;
   }
   return true;
+}
+
+/**
+ * All-EMA MACD over `src[from..to)`: the bare recursions (EmaCore) as the class's fast path runs
+ * them (no warm-up of their own). Up to the signal's first value they run one after the other;
+ * from the next bar on all three are steady and run in one loop, where their dependency chains
+ * overlap (the same operations on the same values, so the same numbers).
+ */
+function macdEmaInto(src: Float64Array, from: number, to: number, layout: MACD['layout'], m: Float64Array, s: Float64Array, h: Float64Array): void {
+  const { skip, lineStart, signalWarmup, fast, slow, signal } = layout;
+  const lineFrom = Math.min(to, from + lineStart);
+  const valueFrom = Math.min(to, lineFrom + signalWarmup);
+  const end = Math.min(to, valueFrom + 1);
+  const slowEma = borrowScratch(src.length);
+  const fastEma = borrowScratch(src.length);
+  emaInto(src, from, end, slow.alpha, slow.seedLength, 0, slowEma);
+  emaInto(src, Math.min(end, from + skip), end, fast.alpha, fast.seedLength, 0, fastEma);
+  for (let i = lineFrom; i < end; i++) m[i] = fastEma[i]! - slowEma[i]!;
+  emaInto(m, lineFrom, end, signal.alpha, signal.seedLength, signalWarmup, s);
+  let es = slowEma[end - 1]!;
+  let ef = fastEma[end - 1]!;
+  let eg = s[end - 1]!;
+  releaseScratch(slowEma, fastEma);
+  for (let i = from; i < valueFrom; i++) m[i] = s[i] = h[i] = NaN;
+  if (valueFrom < end) h[valueFrom] = m[valueFrom]! - s[valueFrom]!;
+  for (let i = end; i < to; i++) {
+    const x = src[i]!;
+    es += slow.alpha * (x - es);
+    ef += fast.alpha * (x - ef);
+    const line = ef - es;
+    eg += signal.alpha * (line - eg);
+    m[i] = line;
+    s[i] = eg;
+    h[i] = line - eg;
+  }
 }
 
 /** Batch MACD. */
@@ -932,33 +967,38 @@ export function ppo(values: Float64Array, options?: PriceOscillatorOptions): Flo
   return out;
 }
 
-/** TRIX over `src[from..to)` (inputs already checked, positive in `log` mode). */
+/**
+ * TRIX over `src[from..to)` (inputs already checked, positive in `log` mode): the one-bar change
+ * of a triple EMA, the three stages in one loop once they are steady (see `emaChainStart`).
+ */
 function trixInto(src: Float64Array, from: number, to: number, period: number, seed: EmaSeed, log: boolean, out: Float64Array): void {
   const shape = new EMA({ period, seed });
   const alpha = shape.alpha;
   const seedLength = seed === 'sma' ? period : 1;
   const w = shape.warmup;
-  const a = borrowScratch(src.length);
-  const b = borrowScratch(src.length);
-  let input = src;
-  if (log) {
-    for (let i = from; i < to; i++) b[i] = Math.log(src[i]!);
-    input = b;
-  }
-  emaInto(input, from, to, alpha, seedLength, w, a);
-  const s1 = Math.min(to, from + w);
-  emaInto(a, s1, to, alpha, seedLength, w, b);
-  const s2 = Math.min(to, s1 + w);
-  emaInto(b, s2, to, alpha, seedLength, w, a);
-  const s3 = Math.min(to, s2 + w);
-  const start = Math.min(to, s3 + 1);
+  const n = src.length;
+  const a = borrowScratch(n);
+  const b = borrowScratch(n);
+  const c = borrowScratch(n);
+  // ln(price) for the stages' start; the loop below takes the logarithm itself.
+  const logs = log ? borrowScratch(n) : undefined;
+  if (logs) for (let i = from, prefixEnd = Math.min(to, from + 3 * w + 1); i < prefixEnd; i++) logs[i] = Math.log(src[i]!);
+  // The first value is one bar after the triple EMA's first value: where the chain is steady.
+  const start = emaChainStart(logs ?? src, from, to, alpha, seedLength, w, [a, b, c]);
+  let e1 = a[start - 1]!;
+  let e2 = b[start - 1]!;
+  let e3 = c[start - 1]!;
+  releaseScratch(a, b, c);
+  if (logs) releaseScratch(logs);
   fillNaN(out, from, start);
   for (let i = start; i < to; i++) {
-    const e = a[i]!;
-    const prev = a[i - 1]!;
-    out[i] = log ? (e - prev) * 10_000 : prev === 0 ? 0 : ((e - prev) / prev) * 100;
+    const x = log ? Math.log(src[i]!) : src[i]!;
+    e1 += alpha * (x - e1);
+    e2 += alpha * (e1 - e2);
+    const prev = e3;
+    e3 += alpha * (e2 - e3);
+    out[i] = log ? (e3 - prev) * 10_000 : prev === 0 ? 0 : ((e3 - prev) / prev) * 100;
   }
-  releaseScratch(a, b);
 }
 
 /** Batch TRIX. */
@@ -968,10 +1008,11 @@ export function trix(values: Float64Array, options: TrixOptions = {}): Float64Ar
   const seed = options.seed ?? 'sma';
   const out = new Float64Array(values.length);
   const end = (from: number): number => {
+    if (!log) return validEnd1(values, from);
     const n = values.length;
     for (let i = from; i < n; i++) {
       const x = values[i]!;
-      if (x - x !== 0 || (log && !(x > 0))) return i;
+      if (x - x !== 0 || !(x > 0)) return i;
     }
     return n;
   };
@@ -992,11 +1033,7 @@ function stochRsiInto(src: Float64Array, from: number, to: number, ind: StochRSI
     rollingMaxInto(rs, rsiFrom, to, window, hi);
     rollingMinInto(rs, rsiFrom, to, window, lo);
     const rawFrom = Math.min(to, rsiFrom + window - 1);
-    for (let i = rawFrom; i < to; i++) {
-      const low = lo[i]!;
-      const range = hi[i]! - low;
-      hi[i] = range > 0 ? (100 * (rs[i]! - low)) / range : 0;
-    }
+    rawStochasticInto(rs, hi, lo, rawFrom, to, hi);
     if (!movingAverageInto(maType, slowK, {}, hi, rawFrom, to, k)) return false;
     const kFrom = Math.min(to, rawFrom + movingAverageWarmup(maType, slowK));
     if (!movingAverageInto(maType, fastD, {}, k, kFrom, to, d)) return false;

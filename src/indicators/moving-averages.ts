@@ -10,7 +10,7 @@ import { IndicatorBase } from './core/base.js';
 import { enumOption, intOption, numOption } from './core/options.js';
 import type { CommonOptions, PeriodOptions, PriceIndicator } from './core/types.js';
 import { EMA_SEEDS, EmaCore, emaWarmup, type EmaSeed } from './core/ema.js';
-import { borrowScratch, emaInto, fillNaN, firstInvalid, isStrict, releaseScratch, resyncInterval, runClass, runSegments, smaInto, validEnd1, wmaInto } from './core/kernels.js';
+import { borrowScratch, emaChainStart, emaInto, fillNaN, firstInvalid, isStrict, releaseScratch, resyncInterval, runClass, runSegments, smaInto, validEnd1, wmaInto } from './core/kernels.js';
 import { RollingSum, RollingWindow } from './core/windows.js';
 
 export { EMA_SEEDS, type EmaSeed } from './core/ema.js';
@@ -591,27 +591,43 @@ function emaStage(src: Float64Array, from: number, to: number, shape: { alpha: n
   return Math.min(to, from + shape.warmup);
 }
 
-/** DEMA over `src[from..to)` into `out` (one scratch array). */
+/** DEMA over `src[from..to)` into `out` (one scratch array): `2·e1 − e2`, both stages in one loop once steady. */
 function demaInto(src: Float64Array, from: number, to: number, options: EmaChainOptions, period: number, out: Float64Array): void {
-  const shape = chainShape(options, period);
+  const { alpha, seedLength, warmup } = chainShape(options, period);
   const b = borrowScratch(src.length);
-  const s1 = emaStage(src, from, to, shape, out);
-  const s2 = emaStage(out, s1, to, shape, b);
-  fillNaN(out, from, s2);
-  for (let i = s2; i < to; i++) out[i] = 2 * out[i]! - b[i]!;
+  const end = emaChainStart(src, from, to, alpha, seedLength, warmup, [out, b]);
+  // The stages' states, before `out` (stage 1 so far) is overwritten with the result.
+  let e1 = out[end - 1]!;
+  let e2 = b[end - 1]!;
+  const first = Math.min(to, from + 2 * warmup); // the first DEMA value (end − 1 when there is one)
+  fillNaN(out, from, first);
+  if (first < end) out[first] = 2 * e1 - e2;
+  for (let i = end; i < to; i++) {
+    e1 += alpha * (src[i]! - e1);
+    e2 += alpha * (e1 - e2);
+    out[i] = 2 * e1 - e2;
+  }
   releaseScratch(b);
 }
 
-/** TEMA over `src[from..to)` into `out` (two scratch arrays). */
+/** TEMA over `src[from..to)` into `out` (two scratch arrays): `3·e1 − 3·e2 + e3`, the stages in one loop once steady. */
 function temaInto(src: Float64Array, from: number, to: number, options: EmaChainOptions, period: number, out: Float64Array): void {
-  const shape = chainShape(options, period);
+  const { alpha, seedLength, warmup } = chainShape(options, period);
   const b = borrowScratch(src.length);
   const c = borrowScratch(src.length);
-  const s1 = emaStage(src, from, to, shape, out);
-  const s2 = emaStage(out, s1, to, shape, b);
-  const s3 = emaStage(b, s2, to, shape, c);
-  fillNaN(out, from, s3);
-  for (let i = s3; i < to; i++) out[i] = 3 * out[i]! - 3 * b[i]! + c[i]!;
+  const end = emaChainStart(src, from, to, alpha, seedLength, warmup, [out, b, c]);
+  let e1 = out[end - 1]!;
+  let e2 = b[end - 1]!;
+  let e3 = c[end - 1]!;
+  const first = Math.min(to, from + 3 * warmup);
+  fillNaN(out, from, first);
+  if (first < end) out[first] = 3 * e1 - 3 * e2 + e3;
+  for (let i = end; i < to; i++) {
+    e1 += alpha * (src[i]! - e1);
+    e2 += alpha * (e1 - e2);
+    e3 += alpha * (e2 - e3);
+    out[i] = 3 * e1 - 3 * e2 + e3;
+  }
   releaseScratch(b, c);
 }
 

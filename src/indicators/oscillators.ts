@@ -9,7 +9,7 @@ import type { OhlcvColumns } from '../model/bar.js';
 import { HL, HLC, IndicatorBase, OHLC } from './core/base.js';
 import { enumOption, intOption } from './core/options.js';
 import type { BarIndicator, BarInput, CommonOptions, PeriodOptions, PriceIndicator } from './core/types.js';
-import { borrowScratch, fillNaN, isStrict, releaseScratch, rollingMaxInto, rollingMinInto, rollingSumInto, runSegments, smaInto, validEnd2, validEnd3, validEnd4 } from './core/kernels.js';
+import { borrowScratch, fillNaN, isStrict, rawStochasticInto, releaseScratch, resyncInterval, rollingMaxInto, rollingMinInto, runSegments, smaInto, sumRange, validEnd2, validEnd3, validEnd4 } from './core/kernels.js';
 import { RollingMax, RollingMin, RollingSum, RollingWindow } from './core/windows.js';
 import { MA_TYPES, SMA, createMovingAverage, movingAverageInto, movingAverageWarmup, type MaType } from './moving-averages.js';
 
@@ -453,13 +453,7 @@ function stochasticInto(c: HLCColumns, from: number, to: number, layout: Stochas
     rollingMaxInto(c.high, from, to, window, hi);
     rollingMinInto(c.low, from, to, window, lo);
     const rawFrom = Math.min(to, from + window - 1);
-    const close = c.close;
-    for (let i = rawFrom; i < to; i++) {
-      const low = lo[i]!;
-      const range = hi[i]! - low;
-      // A window without range gives 0, as TA-Lib.
-      hi[i] = range > 0 ? (100 * (close[i]! - low)) / range : 0;
-    }
+    rawStochasticInto(c.close, hi, lo, rawFrom, to, hi);
     if (!movingAverageInto(kType, kPeriod, {}, hi, rawFrom, to, k)) return false;
     const kFrom = Math.min(to, rawFrom + movingAverageWarmup(kType, kPeriod));
     if (!movingAverageInto(dType, dPeriod, {}, k, kFrom, to, d)) return false;
@@ -510,21 +504,23 @@ function batchHLC(c: HLCColumns, options: CommonOptions | undefined, kernel: (fr
 /** Batch Williams %R. */
 export function willr(c: HLCColumns, options?: PeriodOptions): Float64Array {
   const p = new WILLR(options).period;
-  return batchHLC(c, options, (from, to, out) => {
-    const hi = borrowScratch(out.length);
-    rollingMaxInto(c.high, from, to, p, hi);
-    rollingMinInto(c.low, from, to, p, out);
-    const start = Math.min(to, from + p - 1);
-    fillNaN(out, from, start);
-    const close = c.close;
-    for (let i = start; i < to; i++) {
-      const hh = hi[i]!;
-      const range = hh - out[i]!;
-      out[i] = range > 0 ? (-100 * (hh - close[i]!)) / range : 0;
-    }
-    releaseScratch(hi);
-    return true;
-  }, () => new WILLR(options));
+  return batchHLC(c, options, (from, to, out) => (willrInto(c, from, to, p, out), true), () => new WILLR(options));
+}
+
+/** Williams %R over `[from, to)`. */
+function willrInto(c: HLCColumns, from: number, to: number, p: number, out: Float64Array): void {
+  const hi = borrowScratch(out.length);
+  rollingMaxInto(c.high, from, to, p, hi);
+  rollingMinInto(c.low, from, to, p, out);
+  const start = Math.min(to, from + p - 1);
+  fillNaN(out, from, start);
+  const close = c.close;
+  for (let i = start; i < to; i++) {
+    const hh = hi[i]!;
+    const range = hh - out[i]!;
+    out[i] = range > 0 ? (-100 * (hh - close[i]!)) / range : 0;
+  }
+  releaseScratch(hi);
 }
 
 /** Batch CCI. */
@@ -532,84 +528,211 @@ export function cci(c: HLCColumns, options: CciOptions = {}): Float64Array {
   const ind = new CCI(options);
   const n = ind.period;
   const moving = (options.meanDeviation ?? 'window') === 'moving';
-  return batchHLC(c, options, (from, to, out) => {
-    const tp = borrowScratch(out.length);
-    const dev = moving ? borrowScratch(out.length) : tp;
-    const { high, low, close } = c;
-    for (let i = from; i < to; i++) tp[i] = (high[i]! + low[i]! + close[i]!) / 3;
-    const start = Math.min(to, from + n - 1);
-    fillNaN(out, from, start);
-    for (let i = start; i < to; i++) {
-      // The mean is re-summed from the window, newest first, as the class does (on a flat window
-      // tp − mean must be exactly 0).
-      let total = 0;
-      for (let j = i; j > i - n; j--) total += tp[j]!;
-      const mean = total / n;
-      if (moving) {
-        dev[i] = Math.abs(tp[i]! - mean);
-        out[i] = tp[i]! - mean;
-      } else {
-        let sum = 0;
-        for (let j = i; j > i - n; j--) sum += Math.abs(tp[j]! - mean);
-        const md = sum / n;
-        const diff = tp[i]! - mean;
-        out[i] = diff !== 0 && md !== 0 ? diff / (0.015 * md) : 0;
-      }
-    }
-    if (moving) {
-      // backtrader: an SMA of each bar's own deviation; `out` holds tp − mean meanwhile.
-      smaInto(dev, start, to, n, tp);
-      const ready = Math.min(to, start + n - 1);
-      fillNaN(out, start, ready);
-      for (let i = ready; i < to; i++) {
-        const md = tp[i]!;
-        const diff = out[i]!;
-        out[i] = diff !== 0 && md !== 0 ? diff / (0.015 * md) : 0;
-      }
-      releaseScratch(dev);
-    }
+  return batchHLC(c, options, (from, to, out) => (cciInto(c, from, to, n, moving, out), true), () => new CCI(options));
+}
+
+/** CCI over `[from, to)` (`moving`: backtrader's moving mean deviation). */
+function cciInto(c: HLCColumns, from: number, to: number, n: number, moving: boolean, out: Float64Array): void {
+  const tp = borrowScratch(out.length);
+  const { high, low, close } = c;
+  for (let i = from; i < to; i++) tp[i] = (high[i]! + low[i]! + close[i]!) / 3;
+  const start = Math.min(to, from + n - 1);
+  fillNaN(out, from, start);
+  if (!moving) {
+    cciWindowInto(tp, start, to, n, out);
     releaseScratch(tp);
-    return true;
-  }, () => new CCI(options));
+    return;
+  }
+  const dev = borrowScratch(out.length);
+  for (let i = start; i < to; i++) {
+    // The mean is re-summed from the window, newest first, as the class does (on a flat window
+    // tp − mean must be exactly 0).
+    let total = 0;
+    for (let j = i; j > i - n; j--) total += tp[j]!;
+    const mean = total / n;
+    dev[i] = Math.abs(tp[i]! - mean);
+    out[i] = tp[i]! - mean;
+  }
+  // backtrader: an SMA of each bar's own deviation; `out` holds tp − mean meanwhile.
+  smaInto(dev, start, to, n, tp);
+  const ready = Math.min(to, start + n - 1);
+  fillNaN(out, start, ready);
+  for (let i = ready; i < to; i++) {
+    const md = tp[i]!;
+    const diff = out[i]!;
+    out[i] = diff !== 0 && md !== 0 ? diff / (0.015 * md) : 0;
+  }
+  releaseScratch(dev, tp);
+}
+
+/** CCI from the typical prices' window mean deviation, `diff / (0.015 · md)` (0 when either is 0). */
+function cciValue(tp: number, mean: number, md: number): number {
+  const diff = tp - mean;
+  return diff !== 0 && md !== 0 ? diff / (0.015 * md) : 0;
+}
+
+/**
+ * CCI (`meanDeviation: 'window'`) at the rows `[start, to)` of `tp`, each window re-summed newest
+ * first as the class does (the sum of the window, then of the absolute deviations from its mean).
+ * Those sums are chains of dependent additions, so four rows are summed side by side: their
+ * chains overlap in the processor, and each sum still adds the same values in the same order.
+ */
+function cciWindowInto(tp: Float64Array, start: number, to: number, n: number, out: Float64Array): void {
+  let i = start;
+  if (n >= 4) {
+    for (; i + 3 < to; i += 4) {
+      // Rows i..i+3 (sums s0..s3). Their windows end at i+q and start at i+q−n+1: the values
+      // i+1..i+3 belong only to the later rows, i+4−n..i to all four, i+1−n..i+3−n to the earlier.
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      s3 += tp[i + 3]!;
+      s3 += tp[i + 2]!;
+      s2 += tp[i + 2]!;
+      s3 += tp[i + 1]!;
+      s2 += tp[i + 1]!;
+      s1 += tp[i + 1]!;
+      for (let j = i; j > i + 3 - n; j--) {
+        const v = tp[j]!;
+        s0 += v;
+        s1 += v;
+        s2 += v;
+        s3 += v;
+      }
+      s0 += tp[i + 3 - n]!;
+      s1 += tp[i + 3 - n]!;
+      s2 += tp[i + 3 - n]!;
+      s0 += tp[i + 2 - n]!;
+      s1 += tp[i + 2 - n]!;
+      s0 += tp[i + 1 - n]!;
+      const m0 = s0 / n;
+      const m1 = s1 / n;
+      const m2 = s2 / n;
+      const m3 = s3 / n;
+      let d0 = 0;
+      let d1 = 0;
+      let d2 = 0;
+      let d3 = 0;
+      d3 += Math.abs(tp[i + 3]! - m3);
+      d3 += Math.abs(tp[i + 2]! - m3);
+      d2 += Math.abs(tp[i + 2]! - m2);
+      d3 += Math.abs(tp[i + 1]! - m3);
+      d2 += Math.abs(tp[i + 1]! - m2);
+      d1 += Math.abs(tp[i + 1]! - m1);
+      for (let j = i; j > i + 3 - n; j--) {
+        const v = tp[j]!;
+        d0 += Math.abs(v - m0);
+        d1 += Math.abs(v - m1);
+        d2 += Math.abs(v - m2);
+        d3 += Math.abs(v - m3);
+      }
+      d0 += Math.abs(tp[i + 3 - n]! - m0);
+      d1 += Math.abs(tp[i + 3 - n]! - m1);
+      d2 += Math.abs(tp[i + 3 - n]! - m2);
+      d0 += Math.abs(tp[i + 2 - n]! - m0);
+      d1 += Math.abs(tp[i + 2 - n]! - m1);
+      d0 += Math.abs(tp[i + 1 - n]! - m0);
+      out[i] = cciValue(tp[i]!, m0, d0 / n);
+      out[i + 1] = cciValue(tp[i + 1]!, m1, d1 / n);
+      out[i + 2] = cciValue(tp[i + 2]!, m2, d2 / n);
+      out[i + 3] = cciValue(tp[i + 3]!, m3, d3 / n);
+    }
+  }
+  for (; i < to; i++) {
+    let total = 0;
+    for (let j = i; j > i - n; j--) total += tp[j]!;
+    const mean = total / n;
+    let sum = 0;
+    for (let j = i; j > i - n; j--) sum += Math.abs(tp[j]! - mean);
+    out[i] = cciValue(tp[i]!, mean, sum / n);
+  }
 }
 
 /** Batch Ultimate Oscillator. */
 export function ultosc(c: HLCColumns, options: UltOscOptions = {}): Float64Array {
   const ind = new ULTOSC(options);
-  const periods = ind.periods;
-  return batchHLC(c, options, (from, to, out) => {
-    const len = out.length;
-    const bp = borrowScratch(len);
-    const tr = borrowScratch(len);
-    const bs = borrowScratch(len);
-    const ts = borrowScratch(len);
-    const { high, low, close } = c;
-    for (let i = from + 1; i < to; i++) {
-      const pc = close[i - 1]!;
-      const l = low[i]!;
-      const h = high[i]!;
-      const trueLow = l < pc ? l : pc;
-      const trueHigh = h > pc ? h : pc;
-      bp[i] = close[i]! - trueLow;
-      tr[i] = trueHigh - trueLow;
+  return batchHLC(c, options, (from, to, out) => (ultoscInto(c, from, to, ind.periods, ind.warmup, out), true), () => new ULTOSC(options));
+}
+
+/**
+ * The Ultimate Oscillator over `[from, to)` in one pass over the buying pressure and true range:
+ * six window sums (two per period) kept as `rollingSumInto` keeps them (the same additions, the
+ * same exact re-summations), combined as the class does (total += 4·bp₀/tr₀, 2·bp₁/tr₁, bp₂/tr₂).
+ */
+function ultoscInto(c: HLCColumns, from: number, to: number, periods: readonly number[], warmup: number, out: Float64Array): void {
+  const len = out.length;
+  const bp = borrowScratch(len);
+  const tr = borrowScratch(len);
+  const { high, low, close } = c;
+  for (let i = from + 1; i < to; i++) {
+    const pc = close[i - 1]!;
+    const l = low[i]!;
+    const h = high[i]!;
+    const trueLow = l < pc ? l : pc;
+    const trueHigh = h > pc ? h : pc;
+    bp[i] = close[i]! - trueLow;
+    tr[i] = trueHigh - trueLow;
+  }
+  const ready = Math.min(to, from + warmup);
+  fillNaN(out, from, ready);
+  const first = from + 1; // the first bar has no true range
+  const [p0, p1, p2] = periods as [number, number, number];
+  const [e0, e1, e2] = [resyncInterval(p0), resyncInterval(p1), resyncInterval(p2)];
+  // The next exact re-summation of each period's sums (as `rollingSumInto` schedules them).
+  let r0 = first + e0 - 1;
+  let r1 = first + e1 - 1;
+  let r2 = first + e2 - 1;
+  let b0 = 0;
+  let t0 = 0;
+  let b1 = 0;
+  let t1 = 0;
+  let b2 = 0;
+  let t2 = 0;
+  for (let i = first; i < to; i++) {
+    const b = bp[i]!;
+    const t = tr[i]!;
+    if (i === r0) {
+      b0 = sumRange(bp, i - p0 + 1, i + 1);
+      t0 = sumRange(tr, i - p0 + 1, i + 1);
+      r0 += e0;
+    } else if (i < first + p0) {
+      b0 += b;
+      t0 += t;
+    } else {
+      b0 += b - bp[i - p0]!;
+      t0 += t - tr[i - p0]!;
     }
-    const ready = Math.min(to, from + ind.warmup);
-    fillNaN(out, from, ready);
-    for (let i = ready; i < to; i++) out[i] = 0;
-    // total = 0; total += 4·bp₀/tr₀; total += 2·bp₁/tr₁; total += bp₂/tr₂ — in this order, as the class.
-    for (let k = 0; k < 3; k++) {
-      const weight = k === 0 ? 4 : k === 1 ? 2 : 1;
-      rollingSumInto(bp, from + 1, to, periods[k]!, bs);
-      rollingSumInto(tr, from + 1, to, periods[k]!, ts);
-      for (let i = ready; i < to; i++) {
-        const t = ts[i]!;
-        if (t !== 0) out[i] = out[i]! + (weight === 1 ? bs[i]! : weight * bs[i]!) / t;
-      }
+    if (i === r1) {
+      b1 = sumRange(bp, i - p1 + 1, i + 1);
+      t1 = sumRange(tr, i - p1 + 1, i + 1);
+      r1 += e1;
+    } else if (i < first + p1) {
+      b1 += b;
+      t1 += t;
+    } else {
+      b1 += b - bp[i - p1]!;
+      t1 += t - tr[i - p1]!;
     }
-    for (let i = ready; i < to; i++) out[i] = (100 * out[i]!) / 7;
-    releaseScratch(bp, tr, bs, ts);
-    return true;
-  }, () => new ULTOSC(options));
+    if (i === r2) {
+      b2 = sumRange(bp, i - p2 + 1, i + 1);
+      t2 = sumRange(tr, i - p2 + 1, i + 1);
+      r2 += e2;
+    } else if (i < first + p2) {
+      b2 += b;
+      t2 += t;
+    } else {
+      b2 += b - bp[i - p2]!;
+      t2 += t - tr[i - p2]!;
+    }
+    if (i < ready) continue;
+    let total = 0;
+    if (t0 !== 0) total += (4 * b0) / t0;
+    if (t1 !== 0) total += (2 * b1) / t1;
+    if (t2 !== 0) total += b2 / t2;
+    out[i] = (100 * total) / 7;
+  }
+  releaseScratch(bp, tr);
 }
 
 /** Batch Balance of Power. */
@@ -617,18 +740,21 @@ export function bop(c: Pick<OhlcvColumns, 'open' | 'high' | 'low' | 'close'>, op
   const n = c.close.length;
   const out = new Float64Array(n);
   const { open, high, low, close } = c;
-  const kernel = (from: number, to: number): boolean => {
-    for (let i = from; i < to; i++) {
-      const range = high[i]! - low[i]!;
-      out[i] = range > 0 ? (close[i]! - open[i]!) / range : 0;
-    }
-    return true;
-  };
+  const kernel = (from: number, to: number): boolean => (bopInto(c, from, to, out), true);
   if (!runSegments(n, isStrict(options), (f) => validEnd4(open, high, low, close, f), kernel, [out])) {
     const ind = new BOP(options);
     for (let i = 0; i < n; i++) out[i] = ind.step(open[i]!, high[i]!, low[i]!, close[i]!);
   }
   return out;
+}
+
+/** Balance of power over `[from, to)`. */
+function bopInto(c: Pick<OhlcvColumns, 'open' | 'high' | 'low' | 'close'>, from: number, to: number, out: Float64Array): void {
+  const { open, high, low, close } = c;
+  for (let i = from; i < to; i++) {
+    const range = high[i]! - low[i]!;
+    out[i] = range > 0 ? (close[i]! - open[i]!) / range : 0;
+  }
 }
 
 /** Aroon over `[from, to)` (`up` and `down` hold the ages of the extremes meanwhile). */
@@ -669,16 +795,18 @@ export function aroonOsc(c: Pick<OhlcvColumns, 'high' | 'low'>, options?: Period
   const p = new Aroon({ period: options?.period }).period;
   const n = c.high.length;
   const out = new Float64Array(n);
-  const kernel = (a: number, b: number): boolean => {
-    const down = borrowScratch(n);
-    aroonInto(c, a, b, p, out, down);
-    for (let i = a; i < b; i++) out[i] = out[i]! - down[i]!;
-    releaseScratch(down);
-    return true;
-  };
+  const kernel = (a: number, b: number): boolean => (aroonOscInto(c, a, b, p, out), true);
   if (!runSegments(n, isStrict(options), (f) => validEnd2(c.high, c.low, f), kernel, [out])) {
     const ind = new AroonOscillator(options);
     for (let i = 0; i < n; i++) out[i] = ind.step(c.high[i]!, c.low[i]!);
   }
   return out;
+}
+
+/** The Aroon oscillator over `[from, to)`: up − down. */
+function aroonOscInto(c: Pick<OhlcvColumns, 'high' | 'low'>, from: number, to: number, p: number, out: Float64Array): void {
+  const down = borrowScratch(out.length);
+  aroonInto(c, from, to, p, out, down);
+  for (let i = from; i < to; i++) out[i] = out[i]! - down[i]!;
+  releaseScratch(down);
 }

@@ -262,25 +262,34 @@ export function variance(values: Float64Array, options?: DeviationOptions): Floa
 /** Batch standard deviation. */
 export function stddev(values: Float64Array, options?: StdDevOptions): Float64Array {
   const ind = new StdDev(options);
-  const k = ind.k;
-  return batch1(values, options, ind, (a, b, out) => {
-    momentsInto(values, a, b, ind.period, ind.ddof, out);
-    for (let i = Math.min(b, a + ind.period - 1); i < b; i++) out[i] = k * Math.sqrt(out[i]!);
-  });
+  return batch1(values, options, ind, (a, b, out) => stddevInto(values, a, b, ind.period, ind.ddof, ind.k, out));
+}
+
+// The loops live in module-level functions, not in the closures handed to `batch1`: a closure
+// is created per call, and V8 keeps a closure's optimised code only weakly, so after the garbage
+// collections between two calls its loop would start again in the interpreter.
+
+/** `k` standard deviations over `[from, to)`. */
+function stddevInto(values: Float64Array, from: number, to: number, period: number, ddof: number, k: number, out: Float64Array): void {
+  momentsInto(values, from, to, period, ddof, out);
+  for (let i = Math.min(to, from + period - 1); i < to; i++) out[i] = k * Math.sqrt(out[i]!);
 }
 
 /** Batch z-score. */
 export function zscore(values: Float64Array, options?: DeviationOptions): Float64Array {
   const ind = new ZScore(options);
-  return batch1(values, options, ind, (a, b, out) => {
-    const mean = borrowScratch(values.length);
-    momentsInto(values, a, b, ind.period, ind.ddof, out, mean);
-    for (let i = Math.min(b, a + ind.period - 1); i < b; i++) {
-      const sd = Math.sqrt(out[i]!);
-      out[i] = sd > 0 ? (values[i]! - mean[i]!) / sd : 0;
-    }
-    releaseScratch(mean);
-  });
+  return batch1(values, options, ind, (a, b, out) => zscoreInto(values, a, b, ind.period, ind.ddof, out));
+}
+
+/** Z-score over `[from, to)`. */
+function zscoreInto(values: Float64Array, from: number, to: number, period: number, ddof: number, out: Float64Array): void {
+  const mean = borrowScratch(values.length);
+  momentsInto(values, from, to, period, ddof, out, mean);
+  for (let i = Math.min(to, from + period - 1); i < to; i++) {
+    const sd = Math.sqrt(out[i]!);
+    out[i] = sd > 0 ? (values[i]! - mean[i]!) / sd : 0;
+  }
+  releaseScratch(mean);
 }
 
 export interface LinearRegressionLines {
@@ -295,8 +304,6 @@ export interface LinearRegressionLines {
 /** Linear regression over `[from, to)`; `r2` holds the window variance until it is used. */
 function linregInto(values: Float64Array, from: number, to: number, n: number, out: LinearRegressionLines): void {
   const { linreg: line, slope: slopeOut, intercept, angle, r2, tsf } = out;
-  const sxx = (n * (n * n - 1)) / 12;
-  const xMean = (n - 1) / 2;
   momentsInto(values, from, to, n, 0, r2);
   let s = 0;
   let t = 0;
@@ -306,7 +313,7 @@ function linregInto(values: Float64Array, from: number, to: number, n: number, o
     t += (i - from) * y;
     s += y;
     if (i < fillEnd - 1 || i - from + 1 < n) line[i] = slopeOut[i] = intercept[i] = angle[i] = r2[i] = tsf[i] = NaN;
-    else emit(i);
+    else emitLinreg(out, i, n, s, t);
   }
   // The class re-sums after every 4,096 updates of a full window.
   let sync = fillEnd + 4095;
@@ -318,7 +325,7 @@ function linregInto(values: Float64Array, from: number, to: number, n: number, o
       const y0 = values[i - n]!;
       t += (n - 1) * y - (s - y0);
       s += y - y0;
-      emit(i);
+      emitLinreg(out, i, n, s, t);
     }
     if (i === to) break;
     const y = values[i]!;
@@ -329,23 +336,30 @@ function linregInto(values: Float64Array, from: number, to: number, n: number, o
       s += v;
       t += (n - 2 - ago) * v;
     }
-    emit(i);
+    emitLinreg(out, i, n, s, t);
     sync += 4096;
     i++;
   }
+}
 
-  function emit(k: number): void {
-    const sxy = t - xMean * s;
-    const m = sxy / sxx;
-    const b = s / n - m * xMean;
-    const syy = r2[k]! * n;
-    r2[k] = syy > 0 ? Math.min(1, (sxy * sxy) / (sxx * syy)) : 0;
-    slopeOut[k] = m;
-    intercept[k] = b;
-    line[k] = b + m * (n - 1);
-    angle[k] = (Math.atan(m) * 180) / Math.PI;
-    tsf[k] = b + m * n;
-  }
+/**
+ * Every line at row k from the window sums `s` = Σy and `t` = Σx·y (x = 0 … n−1) and the window
+ * variance held in `r2[k]`. A module-level function taking the sums as arguments: as a closure
+ * over the loop's variables it would force them out of registers.
+ */
+function emitLinreg(out: LinearRegressionLines, k: number, n: number, s: number, t: number): void {
+  const sxx = (n * (n * n - 1)) / 12;
+  const xMean = (n - 1) / 2;
+  const sxy = t - xMean * s;
+  const m = sxy / sxx;
+  const b = s / n - m * xMean;
+  const syy = out.r2[k]! * n;
+  out.r2[k] = syy > 0 ? Math.min(1, (sxy * sxy) / (sxx * syy)) : 0;
+  out.slope[k] = m;
+  out.intercept[k] = b;
+  out.linreg[k] = b + m * (n - 1);
+  out.angle[k] = (Math.atan(m) * 180) / Math.PI;
+  out.tsf[k] = b + m * n;
 }
 
 /** Batch linear regression (all lines). */

@@ -469,10 +469,16 @@ export function psar(c: Pick<OhlcvColumns, 'high' | 'low'>, options?: PsarOption
 
 /** Supertrend over `[from, to)`: the ATR into `line`, then the bands' recursion. */
 function supertrendInto(c: Pick<OhlcvColumns, 'high' | 'low' | 'close'>, from: number, to: number, ind: Supertrend, line: Float64Array, direction: Float64Array): void {
-  const { atr: atrShape, multiplier: k } = ind.layout;
+  const { atr: atrShape, multiplier } = ind.layout;
   atrInto(c, from, to, atrShape, line);
-  const { high, low, close } = c;
-  const ready = Math.min(to, from + ind.warmup);
+  bandsInto(c.high, c.low, c.close, from, to, Math.min(to, from + ind.warmup), multiplier, line, direction);
+}
+
+/**
+ * The Supertrend bands' recursion over `[ready, to)` with the ATR in `line` (replaced by the
+ * line). Its own function with plain arguments: V8 keeps its loop optimised from call to call.
+ */
+function bandsInto(high: Float64Array, low: Float64Array, close: Float64Array, from: number, to: number, ready: number, k: number, line: Float64Array, direction: Float64Array): void {
   for (let i = from; i < ready; i++) line[i] = direction[i] = NaN;
   let lowerBand = NaN;
   let upperBand = NaN;
@@ -523,22 +529,48 @@ export interface IchimokuLines {
   readonly senkouB: Float64Array;
 }
 
-/** `out[i]` = the midpoint of the highest high and lowest low of the last `period` bars. */
-function midpointInto(c: Pick<OhlcvColumns, 'high' | 'low'>, from: number, to: number, period: number, out: Float64Array, scratch: Float64Array): void {
-  rollingMaxInto(c.high, from, to, period, out);
-  rollingMinInto(c.low, from, to, period, scratch);
-  for (let i = from; i < to; i++) out[i] = (out[i]! + scratch[i]!) / 2;
+/**
+ * `out[i]` = the midpoint of the highest high and lowest low of the last `period` bars; `hi` and
+ * `lo` keep those extremes (scratch for the caller).
+ */
+function midpointInto(c: Pick<OhlcvColumns, 'high' | 'low'>, from: number, to: number, period: number, out: Float64Array, hi: Float64Array, lo: Float64Array): void {
+  rollingMaxInto(c.high, from, to, period, hi);
+  rollingMinInto(c.low, from, to, period, lo);
+  for (let i = from; i < to; i++) out[i] = (hi[i]! + lo[i]!) / 2;
+}
+
+/**
+ * The midpoint over a window of `period` bars from the extremes `hi`/`lo` of a shorter window of
+ * `base` bars (base < period ≤ 2·base): the window ending at i is the union of the base windows
+ * ending at i and at i − (period − base), so its extremes are theirs (exact: no rounding in a
+ * maximum). Ichimoku's 52 = 2 × 26 saves two rolling passes.
+ */
+function widenedMidpointInto(hi: Float64Array, lo: Float64Array, from: number, to: number, base: number, period: number, out: Float64Array): void {
+  const shift = period - base;
+  // Before from + shift the earlier base window does not exist, and the base window alone
+  // already reaches back to `from`.
+  const split = Math.min(to, from + shift);
+  for (let i = from; i < split; i++) out[i] = (hi[i]! + lo[i]!) / 2;
+  for (let i = split; i < to; i++) {
+    const h0 = hi[i]!;
+    const h1 = hi[i - shift]!;
+    const l0 = lo[i]!;
+    const l1 = lo[i - shift]!;
+    out[i] = ((h1 > h0 ? h1 : h0) + (l1 < l0 ? l1 : l0)) / 2;
+  }
 }
 
 /** Ichimoku over `[from, to)`. */
 function ichimokuInto(c: Pick<OhlcvColumns, 'high' | 'low'>, from: number, to: number, ind: Ichimoku, out: IchimokuLines): void {
   const { tenkan: tp, kijun: kp, senkou: sp, displacement: d } = ind.layout;
   const { tenkan, kijun, senkouA, senkouB } = out;
-  const scratch = borrowScratch(tenkan.length);
-  midpointInto(c, from, to, tp, tenkan, scratch);
-  midpointInto(c, from, to, kp, kijun, scratch);
-  midpointInto(c, from, to, sp, senkouB, scratch);
-  releaseScratch(scratch);
+  const hi = borrowScratch(tenkan.length);
+  const lo = borrowScratch(tenkan.length);
+  midpointInto(c, from, to, tp, tenkan, hi, lo);
+  midpointInto(c, from, to, kp, kijun, hi, lo);
+  if (kp < sp && sp <= 2 * kp) widenedMidpointInto(hi, lo, from, to, kp, sp, senkouB);
+  else midpointInto(c, from, to, sp, senkouB, hi, lo);
+  releaseScratch(hi, lo);
   const ready = Math.min(to, from + ind.warmup);
   // The cloud that applies now was computed `d` bars ago: shift from the end.
   for (let i = to - 1; i >= ready; i--) {

@@ -491,12 +491,18 @@ export function atrInto(c: HLCColumns, from: number, to: number, atr: ATR, out: 
 export function trange(c: HLCColumns, options: TrueRangeOptions = {}): Float64Array {
   new TrueRange(options);
   const includeFirst = options.includeFirstBar === true;
-  return batchHLC(c, options, (from, to, out) => {
-    const { high, low, close } = c;
-    out[from] = includeFirst ? high[from]! - low[from]! : NaN;
-    for (let i = from + 1; i < to; i++) out[i] = trueRange(high[i]!, low[i]!, close[i - 1]!);
-    return true;
-  }, () => new TrueRange(options));
+  return batchHLC(c, options, (from, to, out) => (trangeInto(c, from, to, includeFirst, out), true), () => new TrueRange(options));
+}
+
+// The loops live in module-level functions, not in the closures handed to `runSegments`: a
+// closure is created per call, and V8 keeps a closure's optimised code only weakly, so after the
+// garbage collections between two calls its loop would start again in the interpreter.
+
+/** True range over `[from, to)`. */
+function trangeInto(c: HLCColumns, from: number, to: number, includeFirst: boolean, out: Float64Array): void {
+  const { high, low, close } = c;
+  out[from] = includeFirst ? high[from]! - low[from]! : NaN;
+  for (let i = from + 1; i < to; i++) out[i] = trueRange(high[i]!, low[i]!, close[i - 1]!);
 }
 
 /** Batch ATR. */
@@ -509,15 +515,17 @@ export function atr(c: HLCColumns, options?: AtrOptions): Float64Array {
 export function natr(c: HLCColumns, options?: AtrOptions): Float64Array {
   const ind = new ATR(options, 'natr');
   new NATR(options);
-  return batchHLC(c, options, (from, to, out) => {
-    atrInto(c, from, to, ind, out);
-    const close = c.close;
-    for (let i = Math.min(to, from + ind.warmup); i < to; i++) {
-      const cl = close[i]!;
-      out[i] = cl === 0 ? 0 : (100 * out[i]!) / cl;
-    }
-    return true;
-  }, () => new NATR(options));
+  return batchHLC(c, options, (from, to, out) => (natrInto(c, from, to, ind, out), true), () => new NATR(options));
+}
+
+/** NATR over `[from, to)`: the ATR as a percentage of the close. */
+function natrInto(c: HLCColumns, from: number, to: number, ind: ATR, out: Float64Array): void {
+  atrInto(c, from, to, ind, out);
+  const close = c.close;
+  for (let i = Math.min(to, from + ind.warmup); i < to; i++) {
+    const cl = close[i]!;
+    out[i] = cl === 0 ? 0 : (100 * out[i]!) / cl;
+  }
 }
 
 export interface BandLines {
@@ -567,23 +575,9 @@ export function bbands(values: Float64Array, options?: BollingerOptions): BandLi
 /** Batch Keltner channels. */
 export function keltner(c: HLCColumns, options?: KeltnerOptions): BandLines {
   const ind = new KeltnerChannels(options);
-  const { period, maType, seed, atr: atrShape, multiplier } = ind.layout;
   const n = c.close.length;
   const out = { upper: new Float64Array(n), middle: new Float64Array(n), lower: new Float64Array(n) };
-  const kernel = (from: number, to: number): boolean => {
-    const { upper, middle, lower } = out;
-    if (!movingAverageInto(maType, period, { seed }, c.close, from, to, middle)) return false;
-    atrInto(c, from, to, atrShape, upper);
-    const ready = Math.min(to, from + ind.warmup);
-    for (let i = from; i < ready; i++) upper[i] = middle[i] = lower[i] = NaN;
-    for (let i = ready; i < to; i++) {
-      const mid = middle[i]!;
-      const band = multiplier * upper[i]!;
-      upper[i] = mid + band;
-      lower[i] = mid - band;
-    }
-    return true;
-  };
+  const kernel = (from: number, to: number): boolean => keltnerInto(c, from, to, ind, out);
   if (!runSegments(n, isStrict(options), (f) => validEnd3(c.high, c.low, c.close, f), kernel, Object.values(out))) {
     for (let i = 0; i < n; i++) {
       out.middle[i] = ind.step(c.high[i]!, c.low[i]!, c.close[i]!);
@@ -600,22 +594,7 @@ export function donchian(c: Pick<OhlcvColumns, 'high' | 'low'>, options?: Donchi
   const { period, offset } = ind;
   const n = c.high.length;
   const out = { upper: new Float64Array(n), middle: new Float64Array(n), lower: new Float64Array(n) };
-  const kernel = (from: number, to: number): boolean => {
-    const { upper, middle, lower } = out;
-    rollingMaxInto(c.high, from, to, period, upper);
-    rollingMinInto(c.low, from, to, period, lower);
-    const ready = Math.min(to, from + ind.warmup);
-    // The channel `offset` bars back: shift in place, from the end.
-    if (offset > 0) {
-      for (let i = to - 1; i >= ready; i--) {
-        upper[i] = upper[i - offset]!;
-        lower[i] = lower[i - offset]!;
-      }
-    }
-    for (let i = from; i < ready; i++) upper[i] = middle[i] = lower[i] = NaN;
-    for (let i = ready; i < to; i++) middle[i] = (upper[i]! + lower[i]!) / 2;
-    return true;
-  };
+  const kernel = (from: number, to: number): boolean => (donchianInto(c, from, to, period, offset, ind.warmup, out), true);
   if (!runSegments(n, isStrict(options), (f) => validEnd2(c.high, c.low, f), kernel, Object.values(out))) {
     for (let i = 0; i < n; i++) {
       out.middle[i] = ind.step(c.high[i]!, c.low[i]!);
@@ -624,4 +603,38 @@ export function donchian(c: Pick<OhlcvColumns, 'high' | 'low'>, options?: Donchi
     }
   }
   return out;
+}
+
+/** Keltner channels over `[from, to)`; `upper` holds the ATR until the last loop. */
+function keltnerInto(c: HLCColumns, from: number, to: number, ind: KeltnerChannels, out: BandLines): boolean {
+  const { period, maType, seed, atr: atrShape, multiplier } = ind.layout;
+  const { upper, middle, lower } = out;
+  if (!movingAverageInto(maType, period, { seed }, c.close, from, to, middle)) return false;
+  atrInto(c, from, to, atrShape, upper);
+  const ready = Math.min(to, from + ind.warmup);
+  for (let i = from; i < ready; i++) upper[i] = middle[i] = lower[i] = NaN;
+  for (let i = ready; i < to; i++) {
+    const mid = middle[i]!;
+    const band = multiplier * upper[i]!;
+    upper[i] = mid + band;
+    lower[i] = mid - band;
+  }
+  return true;
+}
+
+/** Donchian channels over `[from, to)`, `offset` bars back. */
+function donchianInto(c: Pick<OhlcvColumns, 'high' | 'low'>, from: number, to: number, period: number, offset: number, warmup: number, out: BandLines): void {
+  const { upper, middle, lower } = out;
+  rollingMaxInto(c.high, from, to, period, upper);
+  rollingMinInto(c.low, from, to, period, lower);
+  const ready = Math.min(to, from + warmup);
+  // The channel `offset` bars back: shift in place, from the end.
+  if (offset > 0) {
+    for (let i = to - 1; i >= ready; i--) {
+      upper[i] = upper[i - offset]!;
+      lower[i] = lower[i - offset]!;
+    }
+  }
+  for (let i = from; i < ready; i++) upper[i] = middle[i] = lower[i] = NaN;
+  for (let i = ready; i < to; i++) middle[i] = (upper[i]! + lower[i]!) / 2;
 }

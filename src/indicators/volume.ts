@@ -530,18 +530,7 @@ export function obv(c: Pick<OhlcvColumns, 'close' | 'volume'>, options?: ObvOpti
   const n = c.close.length;
   const out = new Float64Array(n);
   const { close, volume } = c;
-  const kernel = (from: number, to: number): boolean => {
-    let obvValue = ind.fromZero ? 0 : volume[from]!;
-    out[from] = obvValue;
-    for (let i = from + 1; i < to; i++) {
-      const cl = close[i]!;
-      const pc = close[i - 1]!;
-      if (cl > pc) obvValue += volume[i]!;
-      else if (cl < pc) obvValue -= volume[i]!;
-      out[i] = obvValue;
-    }
-    return true;
-  };
+  const kernel = (from: number, to: number): boolean => (obvInto(c, from, to, ind.fromZero, out), true);
   if (!runSegments(n, isStrict(options), (f) => validEnd2(close, volume, f), kernel, [out])) {
     for (let i = 0; i < n; i++) out[i] = ind.step(close[i]!, volume[i]!);
   }
@@ -577,74 +566,21 @@ export function adosc(c: HLCVColumns, options: AdoscOptions = {}): Float64Array 
   const ind = new ADOSC(options);
   const seed = options.seed ?? 'first';
   const { fast, slow } = ind.layout;
-  return batchHLCV(c, options, (from, to, out) => {
-    const line = borrowScratch(out.length);
-    const f = borrowScratch(out.length);
-    adInto(c, from, to, line);
-    emaOf(fast, line, from, to, f, seed);
-    emaOf(slow, line, from, to, out, seed);
-    const ready = Math.min(to, from + ind.warmup);
-    for (let i = ready; i < to; i++) out[i] = f[i]! - out[i]!;
-    releaseScratch(line, f);
-    return true;
-  }, () => new ADOSC(options));
+  return batchHLCV(c, options, (from, to, out) => (adoscInto(c, from, to, fast, slow, seed, ind.warmup, out), true), () => new ADOSC(options));
 }
 
 /** Batch MFI. */
 export function mfi(c: HLCVColumns, options?: PeriodOptions): Float64Array {
   const ind = new MFI(options);
   const p = ind.period;
-  return batchHLCV(c, options, (from, to, out) => {
-    const len = out.length;
-    const pos = borrowScratch(len);
-    const neg = borrowScratch(len);
-    const ps = borrowScratch(len);
-    const ns = borrowScratch(len);
-    const { high, low, close, volume } = c;
-    let ptp = (high[from]! + low[from]! + close[from]!) / 3;
-    for (let i = from + 1; i < to; i++) {
-      const tp = (high[i]! + low[i]! + close[i]!) / 3;
-      const flow = tp * volume[i]!;
-      pos[i] = tp > ptp ? flow : 0;
-      neg[i] = tp < ptp ? flow : 0;
-      ptp = tp;
-    }
-    rollingSumInto(pos, from + 1, to, p, ps);
-    rollingSumInto(neg, from + 1, to, p, ns);
-    const ready = Math.min(to, from + p);
-    fillNaN(out, from, ready);
-    for (let i = ready; i < to; i++) {
-      const sp = ps[i]!;
-      const total = sp + ns[i]!;
-      out[i] = total > 0 ? (100 * sp) / total : 0;
-    }
-    releaseScratch(pos, neg, ps, ns);
-    return true;
-  }, () => new MFI(options));
+  return batchHLCV(c, options, (from, to, out) => (mfiInto(c, from, to, p, out), true), () => new MFI(options));
 }
 
 /** Batch CMF. */
 export function cmf(c: HLCVColumns, options?: PeriodOptions): Float64Array {
   const ind = new CMF(options);
   const p = ind.period;
-  return batchHLCV(c, options, (from, to, out) => {
-    const len = out.length;
-    const flow = borrowScratch(len);
-    const fs = borrowScratch(len);
-    const vs = borrowScratch(len);
-    const { high, low, close, volume } = c;
-    for (let i = from; i < to; i++) flow[i] = clv(high[i]!, low[i]!, close[i]!) * volume[i]!;
-    rollingSumInto(flow, from, to, p, fs);
-    rollingSumInto(volume, from, to, p, vs);
-    const ready = Math.min(to, from + p - 1);
-    fillNaN(out, from, ready);
-    for (let i = ready; i < to; i++) {
-      const v = vs[i]!;
-      out[i] = v > 0 ? fs[i]! / v : 0;
-    }
-    releaseScratch(flow, fs, vs);
-    return true;
-  }, () => new CMF(options));
+  return batchHLCV(c, options, (from, to, out) => (cmfInto(c, from, to, p, out), true), () => new CMF(options));
 }
 
 /** The `source` price of every bar, as `sourceOf` computes it per bar. */
@@ -681,31 +617,7 @@ export function vwap(c: OhlcvColumns, options?: VwapOptions): Float64Array {
   const { time, volume } = c;
   const price = priceColumn(ind.source, c);
   const anchor = ind.anchor;
-  const kernel = (from: number, to: number): boolean => {
-    let session = NaN;
-    let pv = 0;
-    let vol = 0;
-    let ps = 0;
-    let count = 0;
-    for (let i = from; i < to; i++) {
-      const key = sessionKey(anchor, time[i]!);
-      if (key !== session) {
-        session = key;
-        pv = 0;
-        vol = 0;
-        ps = 0;
-        count = 0;
-      }
-      const p = price[i]!;
-      const v = volume[i]!;
-      pv += p * v;
-      vol += v;
-      ps += p;
-      count++;
-      out[i] = vol > 0 ? pv / vol : ps / count;
-    }
-    return true;
-  };
+  const kernel = (from: number, to: number): boolean => (vwapInto(price, volume, time, anchor, from, to, out), true);
   try {
     if (!runSegments(n, isStrict(options), (f) => validEnd3(price, volume, time, f), kernel, [out])) {
       for (let i = 0; i < n; i++) out[i] = ind.step(c.time[i]!, c.open[i]!, c.high[i]!, c.low[i]!, c.close[i]!, c.volume[i]!);
@@ -722,24 +634,7 @@ function vwmaBatch(c: Omit<OhlcvColumns, 'time'>, options: VwmaOptions | undefin
   const p = ind.period;
   const volume = c.volume;
   const price = priceColumn(ind.source, c);
-  const kernel = (from: number, to: number): boolean => {
-    const pv = borrowScratch(n);
-    const pvs = borrowScratch(n);
-    const vs = borrowScratch(n);
-    const ps = borrowScratch(n);
-    for (let i = from; i < to; i++) pv[i] = price[i]! * volume[i]!;
-    rollingSumInto(pv, from, to, p, pvs);
-    rollingSumInto(volume, from, to, p, vs);
-    rollingSumInto(price, from, to, p, ps);
-    const ready = Math.min(to, from + p - 1);
-    fillNaN(out, from, ready);
-    for (let i = ready; i < to; i++) {
-      const v = vs[i]!;
-      out[i] = v > 0 ? pvs[i]! / v : ps[i]! / p;
-    }
-    releaseScratch(pv, pvs, vs, ps);
-    return true;
-  };
+  const kernel = (from: number, to: number): boolean => (vwmaInto(price, volume, p, from, to, out), true);
   try {
     if (!runSegments(n, isStrict(options), (f) => validEnd2(price, volume, f), kernel, [out])) {
       for (let i = 0; i < n; i++) out[i] = ind.step(c.open[i]!, c.high[i]!, c.low[i]!, c.close[i]!, c.volume[i]!);
@@ -767,14 +662,7 @@ export function forceIndex(c: Pick<OhlcvColumns, 'close' | 'volume'>, options: F
   const n = c.close.length;
   const out = new Float64Array(n);
   const { close, volume } = c;
-  const kernel = (from: number, to: number): boolean => {
-    const raw = borrowScratch(n);
-    for (let i = from + 1; i < to; i++) raw[i] = (close[i]! - close[i - 1]!) * volume[i]!;
-    out[from] = NaN;
-    if (from + 1 < to) emaOf(ind.layout.ema, raw, from + 1, to, out, seed);
-    releaseScratch(raw);
-    return true;
-  };
+  const kernel = (from: number, to: number): boolean => (forceIndexInto(c, from, to, ind.layout.ema, seed, out), true);
   if (!runSegments(n, isStrict(options), (f) => validEnd2(close, volume, f), kernel, [out])) {
     for (let i = 0; i < n; i++) out[i] = ind.step(close[i]!, volume[i]!);
   }
@@ -788,23 +676,161 @@ export function emv(c: Pick<OhlcvColumns, 'high' | 'low' | 'volume'>, options?: 
   const out = new Float64Array(n);
   const { high, low, volume } = c;
   const divisor = ind.divisor;
-  const kernel = (from: number, to: number): boolean => {
-    const raw = borrowScratch(n);
-    let pmid = (high[from]! + low[from]!) / 2;
-    for (let i = from + 1; i < to; i++) {
-      const mid = (high[i]! + low[i]!) / 2;
-      const range = high[i]! - low[i]!;
-      const v = volume[i]!;
-      raw[i] = range > 0 && v > 0 ? ((mid - pmid) * range * divisor) / v : 0;
-      pmid = mid;
-    }
-    out[from] = NaN;
-    if (from + 1 < to) smaInto(raw, from + 1, to, ind.period, out);
-    releaseScratch(raw);
-    return true;
-  };
+  const kernel = (from: number, to: number): boolean => (emvInto(c, from, to, ind.period, divisor, out), true);
   if (!runSegments(n, isStrict(options), (f) => validEnd3(high, low, volume, f), kernel, [out])) {
     for (let i = 0; i < n; i++) out[i] = ind.step(high[i]!, low[i]!, volume[i]!);
   }
   return out;
+}
+
+// The loops live in module-level functions, not in the closures handed to `runSegments`: a
+// closure is created per call, and V8 keeps a closure's optimised code only weakly, so after the
+// garbage collections between two calls its loop would start again in the interpreter.
+
+/** OBV over `[from, to)`. */
+function obvInto(c: Pick<OhlcvColumns, 'close' | 'volume'>, from: number, to: number, fromZero: boolean, out: Float64Array): void {
+  const { close, volume } = c;
+  let obvValue = fromZero ? 0 : volume[from]!;
+  out[from] = obvValue;
+  for (let i = from + 1; i < to; i++) {
+    const cl = close[i]!;
+    const pc = close[i - 1]!;
+    if (cl > pc) obvValue += volume[i]!;
+    else if (cl < pc) obvValue -= volume[i]!;
+    out[i] = obvValue;
+  }
+}
+
+/** The Chaikin A/D oscillator over `[from, to)`. */
+function adoscInto(c: HLCVColumns, from: number, to: number, fast: EMA, slow: EMA, seed: EmaSeed, warmup: number, out: Float64Array): void {
+  const line = borrowScratch(out.length);
+  const f = borrowScratch(out.length);
+  adInto(c, from, to, line);
+  emaOf(fast, line, from, to, f, seed);
+  emaOf(slow, line, from, to, out, seed);
+  const ready = Math.min(to, from + warmup);
+  for (let i = ready; i < to; i++) out[i] = f[i]! - out[i]!;
+  releaseScratch(line, f);
+}
+
+/** MFI over `[from, to)`. */
+function mfiInto(c: HLCVColumns, from: number, to: number, p: number, out: Float64Array): void {
+  const len = out.length;
+  const pos = borrowScratch(len);
+  const neg = borrowScratch(len);
+  const ps = borrowScratch(len);
+  const ns = borrowScratch(len);
+  const { high, low, close, volume } = c;
+  let ptp = (high[from]! + low[from]! + close[from]!) / 3;
+  for (let i = from + 1; i < to; i++) {
+    const tp = (high[i]! + low[i]! + close[i]!) / 3;
+    const flow = tp * volume[i]!;
+    pos[i] = tp > ptp ? flow : 0;
+    neg[i] = tp < ptp ? flow : 0;
+    ptp = tp;
+  }
+  rollingSumInto(pos, from + 1, to, p, ps);
+  rollingSumInto(neg, from + 1, to, p, ns);
+  const ready = Math.min(to, from + p);
+  fillNaN(out, from, ready);
+  for (let i = ready; i < to; i++) {
+    const sp = ps[i]!;
+    const total = sp + ns[i]!;
+    out[i] = total > 0 ? (100 * sp) / total : 0;
+  }
+  releaseScratch(pos, neg, ps, ns);
+}
+
+/** CMF over `[from, to)`. */
+function cmfInto(c: HLCVColumns, from: number, to: number, p: number, out: Float64Array): void {
+  const len = out.length;
+  const flow = borrowScratch(len);
+  const fs = borrowScratch(len);
+  const vs = borrowScratch(len);
+  const { high, low, close, volume } = c;
+  for (let i = from; i < to; i++) flow[i] = clv(high[i]!, low[i]!, close[i]!) * volume[i]!;
+  rollingSumInto(flow, from, to, p, fs);
+  rollingSumInto(volume, from, to, p, vs);
+  const ready = Math.min(to, from + p - 1);
+  fillNaN(out, from, ready);
+  for (let i = ready; i < to; i++) {
+    const v = vs[i]!;
+    out[i] = v > 0 ? fs[i]! / v : 0;
+  }
+  releaseScratch(flow, fs, vs);
+}
+
+/** Session VWAP over `[from, to)`. */
+function vwapInto(price: Float64Array, volume: Float64Array, time: Float64Array, anchor: Anchor, from: number, to: number, out: Float64Array): void {
+  let session = NaN;
+  let pv = 0;
+  let vol = 0;
+  let ps = 0;
+  let count = 0;
+  for (let i = from; i < to; i++) {
+    const key = sessionKey(anchor, time[i]!);
+    if (key !== session) {
+      session = key;
+      pv = 0;
+      vol = 0;
+      ps = 0;
+      count = 0;
+    }
+    const p = price[i]!;
+    const v = volume[i]!;
+    pv += p * v;
+    vol += v;
+    ps += p;
+    count++;
+    out[i] = vol > 0 ? pv / vol : ps / count;
+  }
+}
+
+/** VWMA / rolling VWAP over `[from, to)`. */
+function vwmaInto(price: Float64Array, volume: Float64Array, p: number, from: number, to: number, out: Float64Array): void {
+  const n = out.length;
+  const pv = borrowScratch(n);
+  const pvs = borrowScratch(n);
+  const vs = borrowScratch(n);
+  const ps = borrowScratch(n);
+  for (let i = from; i < to; i++) pv[i] = price[i]! * volume[i]!;
+  rollingSumInto(pv, from, to, p, pvs);
+  rollingSumInto(volume, from, to, p, vs);
+  rollingSumInto(price, from, to, p, ps);
+  const ready = Math.min(to, from + p - 1);
+  fillNaN(out, from, ready);
+  for (let i = ready; i < to; i++) {
+    const v = vs[i]!;
+    out[i] = v > 0 ? pvs[i]! / v : ps[i]! / p;
+  }
+  releaseScratch(pv, pvs, vs, ps);
+}
+
+/** Force index over `[from, to)`. */
+function forceIndexInto(c: Pick<OhlcvColumns, 'close' | 'volume'>, from: number, to: number, ema: EMA, seed: EmaSeed, out: Float64Array): void {
+  const { close, volume } = c;
+  const n = out.length;
+  const raw = borrowScratch(n);
+  for (let i = from + 1; i < to; i++) raw[i] = (close[i]! - close[i - 1]!) * volume[i]!;
+  out[from] = NaN;
+  if (from + 1 < to) emaOf(ema, raw, from + 1, to, out, seed);
+  releaseScratch(raw);
+}
+
+/** Ease of movement over `[from, to)`. */
+function emvInto(c: Pick<OhlcvColumns, 'high' | 'low' | 'volume'>, from: number, to: number, period: number, divisor: number, out: Float64Array): void {
+  const { high, low, volume } = c;
+  const n = out.length;
+  const raw = borrowScratch(n);
+  let pmid = (high[from]! + low[from]!) / 2;
+  for (let i = from + 1; i < to; i++) {
+    const mid = (high[i]! + low[i]!) / 2;
+    const range = high[i]! - low[i]!;
+    const v = volume[i]!;
+    raw[i] = range > 0 && v > 0 ? ((mid - pmid) * range * divisor) / v : 0;
+    pmid = mid;
+  }
+  out[from] = NaN;
+  if (from + 1 < to) smaInto(raw, from + 1, to, period, out);
+  releaseScratch(raw);
 }
