@@ -20,7 +20,7 @@
  * kernel on each maximal run of valid inputs as if it were the whole series, and writes NaN at the
  * invalid inputs. Under the `throw` policy the caller runs the class, which raises the DataError.
  */
-import { RESYNC_EVERY } from './windows.js';
+import { MOMENTS_DRIFT_RATIO, RESYNC_EVERY, momentsDrift } from './windows.js';
 
 /**
  * A kernel over the valid run `[from, to)`: it computes the outputs of a fresh indicator fed
@@ -503,6 +503,9 @@ export function momentsInto(src: Float64Array, from: number, to: number, period:
       if (mean) mean[i] = m;
     }
   }
+  // The class's updates, its scheduled re-sums (at `sync`) and its out-of-schedule ones (when the
+  // error bound `drift` passes MOMENTS_DRIFT_RATIO × M2), in the same order, for the same numbers.
+  let drift = 0;
   let i = fillEnd;
   while (i < to) {
     const stop = Math.min(to, sync);
@@ -512,7 +515,12 @@ export function momentsInto(src: Float64Array, from: number, to: number, period:
         const old = src[i - period]!;
         const next = m + (x - old) / period;
         m2 += (x - old) * (x - next + old - m);
+        drift += momentsDrift(x, old, next, m);
         m = next;
+        if (drift > m2 * MOMENTS_DRIFT_RATIO) {
+          [m, m2] = exactMoments(src, i - period + 1, i + 1);
+          drift = 0;
+        }
         variance[i] = d <= 0 || m2 <= 0 ? 0 : m2 / d;
         mean[i] = m;
       }
@@ -522,12 +530,18 @@ export function momentsInto(src: Float64Array, from: number, to: number, period:
         const old = src[i - period]!;
         const next = m + (x - old) / period;
         m2 += (x - old) * (x - next + old - m);
+        drift += momentsDrift(x, old, next, m);
         m = next;
+        if (drift > m2 * MOMENTS_DRIFT_RATIO) {
+          [m, m2] = exactMoments(src, i - period + 1, i + 1);
+          drift = 0;
+        }
         variance[i] = d <= 0 || m2 <= 0 ? 0 : m2 / d;
       }
     }
     if (i === to) break;
     [m, m2] = exactMoments(src, i - period + 1, i + 1);
+    drift = 0;
     variance[i] = d <= 0 || m2 <= 0 ? 0 : m2 / d;
     if (mean) mean[i] = m;
     sync += every;

@@ -109,9 +109,19 @@ export class RollingSum {
 }
 
 /**
+ * A `RollingMoments` re-sums exactly as soon as the rounding error its replace updates may have
+ * accumulated (bounded by `drift`, in units of the machine epsilon) could exceed 1e-10 of its M2.
+ * That happens when values far larger than the window's current spread have passed through it —
+ * a spike that has just left, or a price level high above a tiny spread — and would otherwise
+ * leave the variance wrong by more than the variance itself until the next scheduled re-sum.
+ */
+export const MOMENTS_DRIFT_RATIO = 1e-10 / Number.EPSILON;
+
+/**
  * Mean and sum of squared deviations (M2) of the last `period` values, updated with Welford's
  * add/replace formulas: stable where the textbook sum-of-squares cancels catastrophically (prices
- * of 50,000 with a spread of 0.01).
+ * of 50,000 with a spread of 0.01), and re-summed exactly when the error bound says so (see
+ * {@link MOMENTS_DRIFT_RATIO}) besides every {@link RESYNC_EVERY} updates.
  */
 export class RollingMoments {
   private readonly buf: Float64Array;
@@ -120,6 +130,8 @@ export class RollingMoments {
   private m = 0;
   private m2 = 0;
   private sinceSync = 0;
+  /** Bound on the rounding error of `m2` since the last exact re-sum, in units of Number.EPSILON. */
+  private drift = 0;
 
   constructor(readonly period: number) {
     this.buf = new Float64Array(period);
@@ -150,6 +162,7 @@ export class RollingMoments {
       const old = this.buf[p]!;
       const mean = this.m + (x - old) / this.period;
       this.m2 += (x - old) * (x - mean + old - this.m);
+      this.drift += momentsDrift(x, old, mean, this.m);
       this.m = mean;
     } else {
       this.filled++;
@@ -160,22 +173,30 @@ export class RollingMoments {
     this.buf[p] = x;
     const next = p + 1 === this.period ? 0 : p + 1;
     this.pos = next;
-    if (++this.sinceSync >= RESYNC_EVERY && next === 0) this.resync();
+    if (++this.sinceSync >= RESYNC_EVERY && next === 0) {
+      this.resync();
+      this.sinceSync = 0;
+    } else if (this.drift > this.m2 * MOMENTS_DRIFT_RATIO) {
+      // Out of schedule: the schedule (and so the batch kernels' copy of it) stays as it was.
+      this.resync();
+    }
   }
 
+  /** Exact two-pass mean and M2 of the window, summed oldest first (as the batch kernels sum). */
   private resync(): void {
     const n = this.filled;
+    const start = n === this.period ? this.pos : 0;
     let s = 0;
-    for (let i = 0; i < n; i++) s += this.buf[i]!;
+    for (let k = 0, j = start; k < n; k++, j = j + 1 === n ? 0 : j + 1) s += this.buf[j]!;
     const mean = s / n;
     let q = 0;
-    for (let i = 0; i < n; i++) {
-      const d = this.buf[i]! - mean;
+    for (let k = 0, j = start; k < n; k++, j = j + 1 === n ? 0 : j + 1) {
+      const d = this.buf[j]! - mean;
       q += d * d;
     }
     this.m = mean;
     this.m2 = q;
-    this.sinceSync = 0;
+    this.drift = 0;
   }
 
   clear(): void {
@@ -184,6 +205,7 @@ export class RollingMoments {
     this.m = 0;
     this.m2 = 0;
     this.sinceSync = 0;
+    this.drift = 0;
   }
 }
 
@@ -285,4 +307,12 @@ export class RollingMin {
     this.len = 0;
     this.t = -1;
   }
+}
+
+/**
+ * Rounding-error bound (in units of Number.EPSILON) of one replace update of `RollingMoments`:
+ * `(x − old)` times the magnitudes its second factor `x − mean' + old − mean` is computed from.
+ */
+export function momentsDrift(x: number, old: number, nextMean: number, mean: number): number {
+  return Math.abs(x - old) * (Math.abs(x) + Math.abs(old) + Math.abs(nextMean) + Math.abs(mean));
 }
