@@ -20,6 +20,7 @@
  */
 import { Lifecycle } from '../../core/lifecycle.js';
 import { TemporaryError } from '../../core/errors.js';
+import { waitAtMost } from '../../core/async.js';
 
 export interface TelegramConfig {
   readonly botToken: string;
@@ -123,12 +124,7 @@ export class TelegramBot {
     poll.abort();
     await this.loop;
     if (this.sending) {
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, this.config.closeTimeoutMs ?? 5000);
-      });
-      await Promise.race([this.flush(), deadline]);
-      clearTimeout(timer);
+      await waitAtMost(this.flush(), this.config.closeTimeoutMs ?? 5000);
     }
     this.closed = true;
     this.sendAbort.abort();

@@ -14,6 +14,7 @@
  * await hook.close(); // delivers what is queued (up to closeTimeoutMs), then drops the rest
  */
 import { createHmac } from 'node:crypto';
+import { waitAtMost } from '../../core/async.js';
 
 export interface WebhookConfig {
   readonly url: string;
@@ -86,12 +87,7 @@ export class WebhookNotifier {
     if (this.closed) return;
     this.closed = true;
     if (this.sending) {
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, this.config.closeTimeoutMs ?? 5000);
-      });
-      await Promise.race([this.flush(), deadline]);
-      clearTimeout(timer);
+      await waitAtMost(this.flush(), this.config.closeTimeoutMs ?? 5000);
     }
     this.abort.abort();
     this.dropped += this.queue.length;

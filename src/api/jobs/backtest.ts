@@ -14,27 +14,11 @@ import type { JsonObject, Storage } from '../../storage/port.js';
 import type { BacktestReport } from '../../backtest/report.js';
 import type { BacktestRequest } from '../schemas/backtests.js';
 import type { BacktestWorkerInput, WorkerMessage, WorkerTable } from './backtest-worker.js';
+import { barsInPeriod, requestTime } from './period.js';
 import { JobCanceledError, type JobContext, type JobOutcome, type JobProcessor } from './types.js';
 
 const workerEntry = new URL('./worker-entry.mjs', import.meta.url);
 const workerModule = new URL('./backtest-worker.ts', import.meta.url).href;
-
-function toTime(value: number | string | undefined, field: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'number') return value;
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  if (!Number.isFinite(t)) throw new ConfigurationError(`"${value}" is not a date (ISO-8601 or epoch ms)`, field);
-  return t;
-}
-
-function slice(table: BarTable, from: number | undefined, to: number | undefined): BarTable {
-  let start = 0;
-  let end = table.length;
-  if (from !== undefined) while (start < end && table.time[start]! < from) start++;
-  if (to !== undefined) while (end > start && table.time[end - 1]! >= to) end--;
-  if (end <= start) throw new ConfigurationError(`no ${table.symbol} bars in the requested period`, from !== undefined ? 'from' : 'to');
-  return start === 0 && end === table.length ? table : table.slice(start, end);
-}
 
 /** Checks what can be checked before queueing (names exist); throws ConfigurationError naming the field. */
 export function checkBacktestRequest(request: BacktestRequest): void {
@@ -45,8 +29,8 @@ export function checkBacktestRequest(request: BacktestRequest): void {
     const set = bundledDataSets.find((d) => d.file === name);
     if (!set || set.kind !== 'bars') throw new ConfigurationError(`"${name}" is not a bundled bar data set; see GET /api/v1/data-sets`, `data.${i}`);
   }
-  const from = toTime(request.from, 'from');
-  const to = toTime(request.to, 'to');
+  const from = requestTime(request.from, 'from');
+  const to = requestTime(request.to, 'to');
   if (from !== undefined && to !== undefined && !(from < to)) throw new ConfigurationError('from must be before to', 'to');
 }
 
@@ -55,11 +39,11 @@ export function backtestProcessor(storage: Storage | undefined): JobProcessor {
   return async (raw, context) => {
     const request = raw as BacktestRequest;
     checkBacktestRequest(request);
-    const from = toTime(request.from, 'from');
-    const to = toTime(request.to, 'to');
+    const from = requestTime(request.from, 'from');
+    const to = requestTime(request.to, 'to');
     context.log('info', `loading data for ${request.strategy}`);
     const tables: BarTable[] = [];
-    for (const name of request.data ?? []) tables.push(slice((await loadBars(bundledDataPath(name))).table, from, to));
+    for (const name of request.data ?? []) tables.push(barsInPeriod((await loadBars(bundledDataPath(name))).table, from, to));
     for (const s of request.series ?? []) {
       if (!storage) throw new ConfigurationError('no database to read series from', 'series');
       const table = await storage.candles.read({ symbol: s.symbol, timeframe: s.timeframe, ...(s.venue ? { venue: s.venue } : {}), ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });

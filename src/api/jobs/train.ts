@@ -14,9 +14,9 @@ import { ConfigurationError } from '../../core/errors.js';
 import { bundledDataPath, bundledDataSets, loadBars } from '../../data/index.js';
 import { defaultFeatureSet } from '../../features/default-set.js';
 import { DEFAULT_MODEL_FEATURES, trainDirectionModel, type SplitMetrics, type TrainingResult } from '../../heads/ml/logistic.js';
-import type { BarTable } from '../../model/bar.js';
 import type { JsonObject, ModelRecord, Storage } from '../../storage/port.js';
 import type { ModelTrainRequest } from '../schemas/ai.js';
+import { barsInPeriod, requestTime } from './period.js';
 import { JobCanceledError, type JobContext, type JobProcessor } from './types.js';
 
 /** Model types a training job can train, with what they are. */
@@ -41,27 +41,9 @@ export function checkTrainRequest(request: ModelTrainRequest): void {
     if (!Object.hasOwn(known, name)) throw new ConfigurationError(`no feature "${name}" in the default feature set (docs/features.md)`, `features.${i}`);
   }
   if (request.features && new Set(request.features).size !== request.features.length) throw new ConfigurationError('a feature is listed twice', 'features');
-  const from = toTime(request.from, 'from');
-  const to = toTime(request.to, 'to');
+  const from = requestTime(request.from, 'from');
+  const to = requestTime(request.to, 'to');
   if (from !== undefined && to !== undefined && !(from < to)) throw new ConfigurationError('from must be before to', 'to');
-}
-
-function toTime(value: number | string | undefined, field: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'number') return value;
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  if (!Number.isFinite(t)) throw new ConfigurationError(`"${value}" is not a date (ISO-8601 or epoch ms)`, field);
-  return t;
-}
-
-/** The bars in [from, to). */
-function period(table: BarTable, from: number | undefined, to: number | undefined): BarTable {
-  let start = 0;
-  let end = table.length;
-  if (from !== undefined) while (start < end && table.time[start]! < from) start++;
-  if (to !== undefined) while (end > start && table.time[end - 1]! >= to) end--;
-  if (end <= start) throw new ConfigurationError(`no ${table.symbol} bars in the requested period`, from !== undefined ? 'from' : 'to');
-  return start === 0 && end === table.length ? table : table.slice(start, end);
 }
 
 /** `btc-usdt-1h-direction` for BTC/USDT 1h. */
@@ -102,7 +84,7 @@ export function trainProcessor(storage: Storage | undefined): JobProcessor {
     const features = request.features ?? [...DEFAULT_MODEL_FEATURES];
 
     context.log('info', `training a ${request.model_type} model on ${data}`);
-    const table = period((await loadBars(bundledDataPath(data))).table, toTime(request.from, 'from'), toTime(request.to, 'to'));
+    const table = barsInPeriod((await loadBars(bundledDataPath(data))).table, requestTime(request.from, 'from'), requestTime(request.to, 'to'));
     checkCanceled(context);
     const name = request.model_name ?? defaultModelName(table.symbol, table.timeframe);
     context.log('info', `${table.symbol} ${table.timeframe}: ${table.length} bars from ${new Date(table.time[0]!).toISOString()} to ${new Date(table.time[table.length - 1]!).toISOString()}`);
