@@ -73,7 +73,7 @@ export function createNotifications(ctx: ApiContext, logger: Logger): Promise<No
       // The decisions that call for a trade, as they are filed: holds are every bar's non-event,
       // and a decision core that is switched off decides without acting or filing.
       subscriptions.push(bus.subscribe('decision', (decision) => {
-        if (decision.action === 'hold' || session.scalping?.status().enabled === false) return;
+        if (decision.action === 'hold' || session.scalping?.isEnabled === false) return;
         hook?.send('decision', decisionDto(toDecisionRecord(decision)), decision.time);
       }));
     }

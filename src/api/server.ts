@@ -121,9 +121,8 @@ class LazyChildLogger {
     this.real.trace(...args);
   }
 
-  silent(...args: LogArgs): void {
-    this.real.silent(...args);
-  }
+  // pino's `silent` logs nothing: no reason to build the child logger for it.
+  silent(..._args: LogArgs): void {}
 
   child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
     return this.real.child(bindings, options);

@@ -32,8 +32,8 @@ import type { EnsembleStorage } from '../consensus/store.js';
 import type { Vote } from '../consensus/vote.js';
 import { LiveNode } from '../live/node.js';
 import type { AccountType } from '../model/account.js';
-import { ScalpingService, type ScalpingConfigInput, type ScalpingPreset, type ScalpingStatus } from '../live/scalping/index.js';
-import type { Bar, BarTable } from '../model/bar.js';
+import { ScalpingService, type ScalpingConfigInput, type ScalpingPreset } from '../live/scalping/index.js';
+import { BarTable, type Bar } from '../model/bar.js';
 import type { Fill } from '../model/fill.js';
 import type { RiskConfigInput } from '../risk/config.js';
 import type { RiskStateEvent } from '../risk/events.js';
@@ -77,6 +77,17 @@ export class CandleColumns {
       next.set(this[key]);
       this[key] = next;
     }
+  }
+
+  /**
+   * The last `count` candles (all by default) as a BarTable over these columns, without copying;
+   * candles pushed later are not in it.
+   */
+  last(count = this.length): BarTable {
+    const end = this.length;
+    const start = Math.max(0, end - count);
+    return new BarTable(this.symbol, this.timeframe, this.time.subarray(start, end), this.open.subarray(start, end), this.high.subarray(start, end),
+      this.low.subarray(start, end), this.close.subarray(start, end), this.volume.subarray(start, end));
   }
 
   /** Index of the first candle with `time >= t` (binary search). */
@@ -129,22 +140,6 @@ export type SessionScalpingOptions = (ScalpingConfigInput | ({ readonly preset: 
    */
   readonly record?: boolean;
 };
-
-/** The scalping service with its on/off switch readable (the session lets it write to storage only while it is on). */
-class SessionScalper extends ScalpingService {
-  on = false;
-
-  override async start(): Promise<ScalpingStatus> {
-    const status = await super.start();
-    this.on = true;
-    return status;
-  }
-
-  override stop(): ScalpingStatus {
-    this.on = false;
-    return super.stop();
-  }
-}
 
 /**
  * What the scalper writes: only while it is on. Off, it still decides and learns in memory, but
@@ -320,9 +315,9 @@ export class TradingSession {
       const unknown = config.symbols?.find((s) => !this.symbols.includes(s));
       if (unknown !== undefined) throw new ConfigurationError(`"${unknown}" is not a symbol of the session (${this.symbols.join(', ')})`, 'scalping.symbols');
       const storage = this.storage;
-      const scalper: SessionScalper = new SessionScalper(config, {
+      const scalper: ScalpingService = new ScalpingService(config, {
         idPrefix: this.scalpingIdPrefix,
-        ...(storage ? { storage: gatedStorage(storage, () => scalper.on, record === true) } : {}),
+        ...(storage ? { storage: gatedStorage(storage, () => scalper.isEnabled, record === true) } : {}),
       });
       scalper.attach(this.node.kernel);
       this.scalping = scalper;

@@ -246,6 +246,8 @@ export class BatchContext {
 
   /** Gives back an array the caller owns and no longer needs, for reuse by {@link column}. */
   recycle(array: Float64Array): void {
+    // A reused array gets new contents: whatever was known about the old ones no longer holds.
+    this.finite.delete(array);
     if (array.length === this.length) this.spares.push(array);
   }
 
@@ -418,7 +420,7 @@ export class HigherTimeframeNode implements StreamNode {
 }
 
 /** For each base bar, the index of the last higher bar closed by the base bar's close (−1: none yet). */
-export function closedHigherIndex(baseTime: Float64Array, baseMs: number, higherTime: Float64Array, higherMs: number): Int32Array {
+function closedHigherIndex(baseTime: Float64Array, baseMs: number, higherTime: Float64Array, higherMs: number): Int32Array {
   const out = new Int32Array(baseTime.length);
   let j = -1;
   const m = higherTime.length;

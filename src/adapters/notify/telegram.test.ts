@@ -248,8 +248,11 @@ describe('TelegramBot failures', () => {
     expect(Date.now() - t0).toBeLessThan(2000);
     expect(bot.dropped).toBeGreaterThan(0);
     expect(bot.sent + bot.dropped + bot.failures).toBe(10);
+    // Stopped: a new message is refused outright, not queued and counted.
+    const counts = [bot.sent, bot.dropped, bot.failures];
     bot.notify('after stop');
     await bot.flush();
+    expect([bot.sent, bot.dropped, bot.failures]).toEqual(counts);
     expect(api.sent.map((m) => m.text)).not.toContain('after stop');
   });
 });

@@ -20,7 +20,7 @@
  */
 import { Lifecycle } from '../../core/lifecycle.js';
 import { TemporaryError } from '../../core/errors.js';
-import { waitAtMost } from '../../core/async.js';
+import { networkReason, sleep, waitAtMost } from '../../core/async.js';
 
 export interface TelegramConfig {
   readonly botToken: string;
@@ -292,26 +292,4 @@ export class TelegramBot {
       }
     }
   }
-}
-
-/** Why a request did not reach the server, from fetch's error (its cause has the system code). */
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  return code ?? 'network error';
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

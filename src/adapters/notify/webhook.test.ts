@@ -108,8 +108,13 @@ describe('WebhookNotifier', () => {
     expect(Date.now() - t0).toBeLessThan(1500);
     expect(hook.sent + hook.failed + hook.dropped).toBe(5);
     expect(hook.dropped).toBeGreaterThanOrEqual(3);
+    expect(errors.length).toBeGreaterThan(0);
     expect(errors.every((e) => /no answer within 200 ms|canceled at close/.test(e))).toBe(true);
-    hook.send('fill', { n: 99 }); // closed: ignored
+    // Closed: a new event is refused outright, not queued and counted, and never posted.
+    const counts = [hook.sent, hook.failed, hook.dropped];
+    hook.send('fill', { n: 99 });
+    await new Promise((r) => setTimeout(r, 100));
+    expect([hook.sent, hook.failed, hook.dropped]).toEqual(counts);
     expect(receiver.received.some((p) => p.body.includes('"n":99'))).toBe(false);
   });
 

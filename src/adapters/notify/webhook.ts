@@ -14,7 +14,7 @@
  * await hook.close(); // delivers what is queued (up to closeTimeoutMs), then drops the rest
  */
 import { createHmac } from 'node:crypto';
-import { waitAtMost } from '../../core/async.js';
+import { networkReason, sleep, waitAtMost } from '../../core/async.js';
 
 export interface WebhookConfig {
   readonly url: string;
@@ -162,24 +162,4 @@ function retryAfter(header: string | null): number | undefined {
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
-  return typeof cause?.code === 'string' ? cause.code : 'network error';
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

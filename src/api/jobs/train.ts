@@ -18,6 +18,7 @@ import type { JsonObject, ModelRecord, Storage } from '../../storage/port.js';
 import type { ModelTrainRequest } from '../schemas/ai.js';
 import { barsInPeriod, requestTime } from './period.js';
 import { JobCanceledError, type JobContext, type JobProcessor } from './types.js';
+import { finiteOrNull } from '../../portfolio/metrics/stats.js';
 
 /** Model types a training job can train, with what they are. */
 export const TRAINABLE_MODELS: Readonly<Record<string, string>> = {
@@ -49,10 +50,6 @@ export function checkTrainRequest(request: ModelTrainRequest): void {
 /** `btc-usdt-1h-direction` for BTC/USDT 1h. */
 export function defaultModelName(symbol: string, timeframe: string): string {
   return `${symbol.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}-${timeframe}-direction`;
-}
-
-function finiteOrNull(x: number): number | null {
-  return Number.isFinite(x) ? x : null;
 }
 
 function metricsJson(m: SplitMetrics): JsonObject {

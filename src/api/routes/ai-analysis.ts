@@ -9,7 +9,7 @@
 import { toDecisionRecord, type Decision } from '../../consensus/decision.js';
 import { timeframeMs } from '../../core/time.js';
 import { computeIndicator } from '../../indicators/registry.js';
-import { BarTable } from '../../model/bar.js';
+import type { BarTable } from '../../model/bar.js';
 import { createSizer } from '../../risk/sizing/sizer.js';
 import type { DecisionRecord, HeadVote } from '../../storage/port.js';
 import type { ApiContext } from '../context.js';
@@ -78,7 +78,8 @@ export interface Analysis {
   readonly equity: number;
 }
 
-const fmt = (x: number, digits = 2): string => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+/** A number for a sentence: grouped, at most `digits` decimals. */
+export const fmt = (x: number, digits = 2): string => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 const pct = (x: number, digits = 2): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(digits)}%`;
 const finite = (x: number | undefined): number | null => (x !== undefined && Number.isFinite(x) ? x : null);
 
@@ -91,11 +92,7 @@ function lastOf(name: string, table: BarTable, params: Record<string, number>): 
 
 /** Trend, momentum, volatility, volume and levels over the latest bars of a symbol. */
 export function analyzeMarket(session: TradingSession, symbol: string): MarketAnalysis {
-  const c = session.candles(symbol)!;
-  const end = c.length;
-  const start = Math.max(0, end - ANALYSIS_BARS);
-  const table = new BarTable(symbol, session.timeframe, c.time.subarray(start, end), c.open.subarray(start, end), c.high.subarray(start, end),
-    c.low.subarray(start, end), c.close.subarray(start, end), c.volume.subarray(start, end));
+  const table = session.candles(symbol)!.last(ANALYSIS_BARS);
   const n = table.length;
   const close = table.close[n - 1]!;
   const changeBars = Math.min(CHANGE_BARS, n - 1);

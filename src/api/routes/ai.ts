@@ -128,7 +128,7 @@ export function registerAiRoutes(app: FastifyInstance, ctx: ApiContext): void {
     handler: async ({ body, caller }) => {
       const session = requireSession(ctx);
       const service = requireScalping(session);
-      const previous = service.status().enabled;
+      const previous = service.isEnabled;
       const status = await service.toggle(body.enabled);
       await audit(ctx, caller, 'scalping.toggle', 'scalping', { enabled: body.enabled, previous, preset: service.preset });
       return scalpingDto(session, status);

@@ -15,16 +15,10 @@ import { registerSystemRoutes } from './system.js';
 import { registerTradingViewRoutes } from './tradingview.js';
 
 export function registerRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
-  registerSystemRoutes(app, ctx, () => {
-    if (ctx.decisionCore) return { available: true, detail: ctx.decisionCore.detail };
-    const scalping = ctx.session?.scalping;
-    if (!scalping) return { available: false, detail: 'not running: heads and consensus are not wired into this server' };
-    const c = scalping.config;
-    return {
-      available: true,
-      detail: `the session's scalping service (${scalping.preset}, ${scalping.status().enabled ? 'on' : 'off'}): heads ${c.heads.join(', ')}, consensus ${c.consensus?.mode ?? 'quorum'}`,
-    };
-  });
+  // createApiApp binds a decision core whenever the session runs one (tradingview/decide.ts).
+  registerSystemRoutes(app, ctx, () => (ctx.decisionCore
+    ? { available: true, detail: ctx.decisionCore.detail }
+    : { available: false, detail: 'not running: heads and consensus are not wired into this server' }));
   registerArbitrageRoutes(app, ctx);
   registerMonitoringRoutes(app, ctx);
   registerDecisionRoutes(app, ctx);

@@ -5,7 +5,7 @@ import { timeframeMs } from '../../core/time.js';
 import { resampleBars } from '../../data/index.js';
 import { BUILT_IN_SETS, builtInFeatureSet, generateFeatures, type BuiltInSet } from '../../features/index.js';
 import { computeIndicator, listIndicators } from '../../indicators/registry.js';
-import { BarTable } from '../../model/bar.js';
+import type { BarTable } from '../../model/bar.js';
 import type { ApiContext } from '../context.js';
 import { badRequest, HttpError } from '../errors.js';
 import { addRoute } from '../route.js';
@@ -34,9 +34,7 @@ async function loadCandles(ctx: ApiContext, symbolText: string, timeframe: strin
       if (!ctx.storage) throw error;
     }
     if (symbol !== undefined) {
-      const c = session.candles(symbol)!;
-      const base = new BarTable(symbol, session.timeframe, c.time.subarray(0, c.length), c.open.subarray(0, c.length), c.high.subarray(0, c.length),
-        c.low.subarray(0, c.length), c.close.subarray(0, c.length), c.volume.subarray(0, c.length));
+      const base = session.candles(symbol)!.last();
       if (timeframe === undefined || timeframe === session.timeframe) return { table: base, source: 'session' };
       checkTimeframe(timeframe);
       return { table: resampleBars(base, timeframe), source: 'session' };

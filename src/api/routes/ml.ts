@@ -11,7 +11,6 @@ import { generateFeatures } from '../../features/pipeline.js';
 import { defineFeatureSet } from '../../features/schema.js';
 import { predictProbability } from '../../heads/ml/logistic.js';
 import { readModelArtifact } from '../../heads/ml/model-store.js';
-import { BarTable } from '../../model/bar.js';
 import type { JsonObject, ModelRecord } from '../../storage/port.js';
 import type { ApiContext } from '../context.js';
 import { badRequest, HttpError, notFound, unavailable } from '../errors.js';
@@ -90,11 +89,8 @@ export function registerMlRoutes(app: FastifyInstance, ctx: ApiContext): void {
       if (model.timeframe !== session.timeframe) {
         throw badRequest(`model "${record.name}" was trained on ${model.timeframe} bars; ${symbol} here has ${session.timeframe} bars`, 'model_name');
       }
-      const c = session.candles(symbol)!;
-      if (c.length === 0) throw new HttpError(409, 'conflict', `no ${symbol} candles yet`);
-      const from = Math.max(0, c.length - PREDICTION_BARS);
-      const table = new BarTable(symbol, session.timeframe, c.time.subarray(from, c.length), c.open.subarray(from, c.length), c.high.subarray(from, c.length),
-        c.low.subarray(from, c.length), c.close.subarray(from, c.length), c.volume.subarray(from, c.length));
+      const table = session.candles(symbol)!.last(PREDICTION_BARS);
+      if (table.length === 0) throw new HttpError(409, 'conflict', `no ${symbol} candles yet`);
       const all = defaultFeatureSet(session.timeframe).features;
       const missing = model.features.find((f) => !Object.hasOwn(all, f));
       if (missing !== undefined) throw new HttpError(409, 'conflict', `model "${record.name}" reads feature "${missing}", which the default feature set does not have`);

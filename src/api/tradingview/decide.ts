@@ -32,7 +32,7 @@ import type { OrderRequest } from '../../model/order.js';
 import type { DecisionRecord } from '../../storage/port.js';
 import type { ApiContext, DecisionCoreBinding } from '../context.js';
 import { decisionDto } from '../dto.js';
-import { adviseSize } from '../routes/ai-analysis.js';
+import { adviseSize, fmt } from '../routes/ai-analysis.js';
 import type { AlertContext, AlertDecider, AlertDecision, AlertSource } from '../routes/tradingview.js';
 import type { TradingSession } from '../session.js';
 
@@ -42,8 +42,6 @@ export const TRADINGVIEW_TAG_PREFIX = 'TV-';
 export const TRADINGVIEW_OWNER = 'tradingview';
 
 const EXTERNAL = externalHeadSchema.parse({});
-
-const fmt = (x: number, digits = 2): string => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 
 function sideWord(d: number): string {
   return d > 0 ? 'long' : d < 0 ? 'short' : 'flat';
@@ -244,7 +242,7 @@ export function sessionDecisionCore(session: TradingSession | undefined, context
     decideAlert: createAlertDecider(context),
     get detail(): string {
       const c = scalping.config;
-      return `the session's scalping service (${scalping.preset}, ${scalping.status().enabled ? 'on' : 'off'}): heads ${c.heads.join(', ')}, consensus ${scalping.core?.consensus.mode ?? c.consensus?.mode ?? 'quorum'}; TradingView alerts are decided by these heads with the alert as one more vote`;
+      return `the session's scalping service (${scalping.preset}, ${scalping.isEnabled ? 'on' : 'off'}): heads ${c.heads.join(', ')}, consensus ${scalping.core?.consensus.mode ?? c.consensus?.mode ?? 'quorum'}; TradingView alerts are decided by these heads with the alert as one more vote`;
     },
   };
 }

@@ -139,6 +139,11 @@ export class ScalpingService {
     return this.status();
   }
 
+  /** Whether the service enters positions (between `start` and `stop`). */
+  get isEnabled(): boolean {
+    return this.enabled;
+  }
+
   /** Stops entering new positions; open positions are still managed (hold time, brackets, daily limit). */
   stop(): ScalpingStatus {
     this.enabled = false;
