@@ -147,8 +147,10 @@ describe.skipIf(!redisUrl)('backtest jobs on BullMQ (Redis)', () => {
     expect((await observer.cancel(queued.id))?.status).toBe('canceled');
     await expect(observer.cancel(long.id)).rejects.toThrow(/another server/);
     await worker.cancel(long.id);
-    expect((await waitFor(observer, long.id, ['canceled', 'failed', 'completed'])).status).toBe('canceled');
-    expect((await waitFor(observer, queued.id, ['canceled', 'failed', 'completed'])).status).toBe('canceled');
+    const longDone = await waitFor(observer, long.id, ['canceled', 'failed', 'completed']);
+    expect(longDone.status, longDone.error ?? '').toBe('canceled');
+    const queuedDone = await waitFor(observer, queued.id, ['canceled', 'failed', 'completed']);
+    expect(queuedDone.status, queuedDone.error ?? '').toBe('canceled');
   });
 
   it('reads redis:// URLs and names a bad one', () => {

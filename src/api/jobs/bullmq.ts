@@ -215,8 +215,10 @@ export class BullJobQueue implements JobQueue {
   private async toRecord(snapshot: Job<JobData, JobOutcome>): Promise<JobRecord> {
     let job = snapshot;
     const state = await job.getState();
-    // A job read just before it completed has the new state but not yet its result: read it again.
-    if (state === 'completed' && (job.returnvalue === undefined || job.returnvalue === null)) job = (await this.queue.getJob(job.id!)) ?? job;
+    // A job read just before it completed or failed has the new state but not yet its result or
+    // its reason (which tells a cancellation from a failure): read it again.
+    const stale = (state === 'completed' && (job.returnvalue === undefined || job.returnvalue === null)) || (state === 'failed' && !job.failedReason);
+    if (stale) job = (await this.queue.getJob(job.id!)) ?? job;
     let status: JobStatus;
     if (state === 'active') status = 'running';
     else if (state === 'completed') status = 'completed';
