@@ -81,14 +81,18 @@ describe('backtest jobs through the API (in-process queue)', () => {
   it('reports progress while a long backtest runs, then cancels it', async () => {
     const h = await apiHarness();
     try {
-      const started = await h.request({ method: 'POST', url: '/api/v1/backtests', scope: 'trade', body: { strategy: 'ema-cross', data: ['BTC_USD_USD-1m-futures.csv'] } });
+      // The ensemble (heads, consensus, learning) over 45k bars runs for seconds, not the fraction of
+      // a second an EMA cross takes on a quiet machine: long enough to see it mid-way.
+      const started = await h.request({ method: 'POST', url: '/api/v1/backtests', scope: 'trade', body: { strategy: 'ensemble', data: ['BTC_USD_USD-1m-futures.csv'] } });
       const id = started.body.id as string;
-      const end = Date.now() + 60_000;
+      const end = Date.now() + 30_000;
       let progress = 0;
-      while (Date.now() < end && !(progress > 0 && progress < 1)) {
-        progress = (await h.request({ url: `/api/v1/backtests/${id}` })).body.progress;
+      let status = 'queued';
+      while (Date.now() < end && !(progress > 0 && progress < 1) && (status === 'queued' || status === 'running')) {
+        ({ progress, status } = (await h.request({ url: `/api/v1/backtests/${id}` })).body);
         await new Promise((r) => setTimeout(r, 20));
       }
+      expect(status).toBe('running');
       expect(progress).toBeGreaterThan(0);
       expect(progress).toBeLessThan(1);
       const canceled = await h.request({ method: 'DELETE', url: `/api/v1/backtests/${started.body.id}`, scope: 'trade' });

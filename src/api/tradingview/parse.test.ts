@@ -132,3 +132,13 @@ describe('resolveTicker', () => {
     expect(resolveTicker('DOGEUSDT', symbols)).toBeUndefined();
   });
 });
+
+describe('values that cannot be turned into text', () => {
+  it('are a parse error naming the field, not a crash (fuzzing found {"toString": ""})', () => {
+    const price = { toString: '' };
+    expect(() => String(price)).toThrow(TypeError);
+    expect(() => parseAlert({ ticker: 'BTCUSDT', action: 'buy', price })).toThrow(AlertParseError);
+    expect(() => parseAlert({ ticker: 'BTCUSDT', action: 'buy', price })).toThrow('{"toString":""} is not a number');
+    expect(() => parseAlert({ ticker: 'BTCUSDT', action: 'buy', time: price })).toThrow(AlertParseError);
+  });
+});

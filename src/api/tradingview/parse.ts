@@ -104,7 +104,7 @@ export function normalizeTimeframe(raw: string | number): string | undefined {
 
 function toNumber(value: unknown, field: string): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : Number.NaN;
-  if (!Number.isFinite(n)) throw new AlertParseError(`"${String(value)}" is not a number`, field);
+  if (!Number.isFinite(n)) throw new AlertParseError(`${shown(value)} is not a number`, field);
   return n;
 }
 
@@ -116,7 +116,21 @@ function toTime(value: unknown): number {
     const t = Date.parse(text);
     if (Number.isFinite(t)) return t;
   }
-  throw new AlertParseError(`"${String(value)}" is not a time (ISO-8601 or epoch)`, 'time');
+  throw new AlertParseError(`${shown(value)} is not a time (ISO-8601 or epoch)`, 'time');
+}
+
+/**
+ * A received value for an error message. Not `String(value)`: an object such as
+ * `{"toString": ""}` makes that throw, and a bad field must be a 400, never a 500.
+ */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return `"${String(value)}"`;
+  try {
+    return JSON.stringify(value)?.slice(0, 80) ?? typeof value;
+  } catch {
+    return typeof value;
+  }
 }
 
 /** Parses an alert body (a parsed JSON value or the raw text). */
